@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every benchmark, each printing its figures and its ratio to the baseline
+# measured in the same run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export OV2HA=${OV2HA:-build/ov2ha}
+export BENCH_DIR=${BENCH_DIR:-bench-out}
+mkdir -p "$BENCH_DIR"
+
+for bench in join_bench.sh record_cpu_bench.sh stop_bench.sh; do
+    echo "== $bench"
+    "$here/$bench"
+done

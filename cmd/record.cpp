@@ -1,0 +1,89 @@
+// `ov2ha record`: flags and wiring; the work is core/recorder/.
+#include "cmd/record.hpp"
+
+#include "core/base/log.hpp"
+#include "core/base/loop.hpp"
+#include "core/recorder/recorder_session.hpp"
+
+#include <csignal>
+#include <iostream>
+
+namespace ov2ha::cmd {
+namespace {
+
+constexpr const char* k_description = R"(Record an OpenVidu COMPOSED recording in chunks: the recorder container's main process.
+
+Captures --video-input and --audio-input (by default x11grab of $DISPLAY at RESOLUTION and
+FRAMERATE, and pulse:default, like OpenVidu's image; no audio when ONLY_VIDEO=true or
+--no-audio), encodes like OpenVidu's stock recorder (libx264 ultrafast, CRF 28, yuv420p, AAC)
+and writes <recordings>/<VIDEO_ID>/chunks/NNNN.mp4, CHUNK_TIME_SIZE seconds each. Numbering
+continues after the highest chunk already in the folder (or START_CHUNK); a chunk is never
+overwritten. Each chunk is a fragmented MP4: a crash loses about one second, not a chunk.
+At start it writes .recording.<VIDEO_ID> (from RECORDING_JSON) and a placeholder
+<VIDEO_NAME>.mp4, which OpenVidu waits for.
+
+Stopping: write 'q' into the stop file (--stop-file, default ./stop, emptied at start;
+OpenVidu runs `echo 'q' > stop` in the container's / folder), send SIGTERM or SIGINT, or
+set --max-duration. The last chunk is closed, the chunks are joined into <VIDEO_NAME>.mp4
+(faststart), then <VIDEO_ID>.info, <VIDEO_ID>.jpg and .recording.<VIDEO_ID> are written.
+
+Environment, as OpenVidu sets it in the container: VIDEO_ID, VIDEO_NAME, VIDEO_FORMAT,
+RESOLUTION, FRAMERATE, ONLY_VIDEO, RECORDING_JSON, URL, DISPLAY; as ov2-ha-recorder
+deployments set it: CHUNK_TIME_SIZE, CHUNK_FOLDER, START_CHUNK; and OV2HA_RECORDER_<KEY>,
+OV2HA_ENCODER_<KEY> for every setting. The same names may stand in /recordings/.env (that
+is, <recordings>/.env: KEY=VALUE lines, # comments), which the real environment overrides.
+
+Exit codes: 0 recorded and final files written; 1 capture or join failed (.recording says
+failed when no video could be made); 2 bad setting or id, nothing started.
+
+Example outside a container:
+  ov2ha record --recordings-dir /tmp/rec --video-id demo \
+    --video-input lavfi:testsrc2=size=1280x720:rate=25 --audio-input lavfi:sine=frequency=440)";
+
+int run_record(const Config& config) {
+    auto plan = recorder::plan_recording(config);
+    if (!plan) {
+        std::cerr << "ov2ha record: " << plan.message() << "\n";
+        return cli::k_exit_usage;
+    }
+    uv_loop_t loop;
+    if (const int rc = uv_loop_init(&loop); rc != 0) {
+        std::cerr << "ov2ha record: " << uv_error_text("start the event loop", rc) << "\n";
+        return cli::k_exit_failure;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    int exit_code = cli::k_exit_failure;
+    {
+        recorder::RecorderSession session(&loop, std::move(*plan),
+                                          [&exit_code](int code) { exit_code = code; });
+        if (auto started = session.start(); !started) {
+            std::cerr << "ov2ha record: " << started.message() << "\n";
+            exit_code = cli::k_exit_failure;
+        } else {
+            uv_run(&loop, UV_RUN_DEFAULT);
+        }
+    }
+    if (auto closed = shut_down_loop(&loop); !closed) {
+        log::error("event loop did not close cleanly", {{"error", closed.message()}});
+    }
+    return exit_code;
+}
+
+} // namespace
+
+void setup_record(cli::Cli& cli) {
+    CLI::App* command = cli.add_command(
+        {"record", k_description, {"recorder", "encoder"}, "recorder.recordings_dir", run_record});
+    for (const char* key :
+         {"recorder.recordings_dir", "recorder.video_id", "recorder.video_name",
+          "recorder.chunk_time_size", "recorder.chunk_folder", "recorder.start_chunk",
+          "recorder.video_input", "recorder.audio_input", "recorder.no_audio",
+          "recorder.only_video", "recorder.display", "recorder.resolution", "recorder.framerate",
+          "recorder.stop_file", "recorder.max_duration", "encoder.video_codec", "encoder.preset",
+          "encoder.crf", "encoder.pixel_format", "encoder.audio_codec", "encoder.audio_bitrate",
+          "encoder.audio_sample_rate"}) {
+        cli.add_setting_flag(command, key);
+    }
+}
+
+} // namespace ov2ha::cmd

@@ -1,0 +1,85 @@
+// Finalising a recording; see finalize.hpp.
+#include "core/recorder/finalize.hpp"
+
+#include "core/base/files.hpp"
+#include "core/base/log.hpp"
+#include "core/chunks/chunk_folder.hpp"
+#include "core/media/joiner.hpp"
+#include "core/media/probe.hpp"
+#include "core/media/thumbnail.hpp"
+#include "core/openvidu/info_json.hpp"
+#include "core/openvidu/recording_json.hpp"
+
+namespace ov2ha::recorder {
+namespace {
+
+// Produces the video, .info and thumbnail; returns what .recording must say.
+FinalOutcome produce_media(const RecorderPaths& paths, openvidu::RecordingOutcome& recording) {
+    FinalOutcome outcome;
+    auto chunks = chunks::list_chunk_folder(paths.chunk_folder);
+    if (!chunks) {
+        outcome.problem = chunks.message();
+        return outcome;
+    }
+    media::JoinOptions options;
+    options.chunks = std::move(*chunks);
+    options.output_path = paths.final_video;
+    auto joined = media::join_chunks(options);
+    if (!joined) {
+        outcome.problem = "cannot join the chunks in " + paths.chunk_folder + ": " + joined.message();
+        return outcome;
+    }
+    auto info = media::probe_media(paths.final_video);
+    if (!info) {
+        outcome.problem = info.message();
+        return outcome;
+    }
+    if (auto written = write_file_atomically(paths.info, openvidu::info_json(*info)); !written) {
+        outcome.problem = written.message();
+        return outcome;
+    }
+    recording.size_bytes = joined->output_bytes;
+    recording.duration_seconds = joined->duration_seconds;
+    recording.has_audio = joined->has_audio;
+    recording.has_video = joined->has_video;
+    if (!joined->has_video) {
+        outcome.problem = "the recording has no video stream";
+        return outcome;
+    }
+    if (auto thumbnail = media::write_thumbnail(paths.final_video, paths.thumbnail); !thumbnail) {
+        // OpenVidu shows a missing thumbnail as a blank tile; the recording itself is fine.
+        log::warn("no thumbnail", {{"path", paths.thumbnail}, {"error", thumbnail.message()}});
+    }
+    outcome.failed = false;
+    outcome.duration_seconds = joined->duration_seconds;
+    outcome.size_bytes = joined->output_bytes;
+    return outcome;
+}
+
+} // namespace
+
+FinalOutcome finalize_recording(const RecorderPaths& paths) {
+    openvidu::RecordingOutcome recording;
+    FinalOutcome outcome = produce_media(paths, recording);
+    recording.failed = outcome.failed;
+
+    auto started = read_file(paths.recording_json);
+    if (!started) {
+        outcome.failed = true;
+        outcome.problem += (outcome.problem.empty() ? "" : "; ") + started.message();
+        return outcome;
+    }
+    auto finished = openvidu::finished_recording_json(*started, recording);
+    if (!finished) {
+        outcome.failed = true;
+        outcome.problem += (outcome.problem.empty() ? "" : "; ") + finished.message();
+        return outcome;
+    }
+    if (auto written = write_file_atomically(paths.recording_json, *finished); !written) {
+        outcome.failed = true;
+        outcome.problem += (outcome.problem.empty() ? "" : "; ") + written.message();
+    }
+    return outcome;
+}
+
+} // namespace ov2ha::recorder

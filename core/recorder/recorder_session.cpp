@@ -1,0 +1,272 @@
+// The record run's lifecycle; see recorder_session.hpp.
+#include "core/recorder/recorder_session.hpp"
+
+#include "core/base/files.hpp"
+#include "core/base/log.hpp"
+#include "core/chunks/chunk_folder.hpp"
+#include "core/openvidu/recording_json.hpp"
+#include "core/recorder/finalize.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+
+namespace ov2ha::recorder {
+namespace {
+
+// How long the supervisor waits before restarting a failed capture pipeline.
+constexpr uint64_t k_restart_delay_ms = 1000;
+// Restarts in a row that produce no chunk before the recorder gives up.
+constexpr int k_max_attempts_without_chunk = 5;
+// How often the stop file is looked at; OpenVidu waits 30 s, people less.
+constexpr unsigned k_stop_file_poll_ms = 200;
+
+// Four bytes of size and an "ftyp" box: a non-empty file OpenVidu accepts as
+// "recording started" until the real video replaces it.
+constexpr char k_placeholder_video[] = {0,   0,   0,   20,  'f', 't', 'y', 'p', 'i', 's',
+                                        'o', 'm', 0,   0,   2,   0,   'i', 's', 'o', 'm'};
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string seconds_text(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", seconds);
+    return text;
+}
+
+} // namespace
+
+RecorderSession::RecorderSession(uv_loop_t* loop, RecorderPlan plan,
+                                 std::function<void(int)> on_done)
+    : m_loop(loop), m_plan(std::move(plan)), m_on_done(std::move(on_done)), m_mailbox(loop),
+      m_sigterm(loop), m_sigint(loop), m_stop_file_poll(loop), m_max_duration(loop),
+      m_restart(loop) {
+    for (auto* handle : {reinterpret_cast<uv_handle_t*>(m_sigterm.get()),
+                         reinterpret_cast<uv_handle_t*>(m_sigint.get()),
+                         reinterpret_cast<uv_handle_t*>(m_stop_file_poll.get()),
+                         reinterpret_cast<uv_handle_t*>(m_max_duration.get()),
+                         reinterpret_cast<uv_handle_t*>(m_restart.get())}) {
+        handle->data = this;
+    }
+}
+
+RecorderSession::~RecorderSession() = default;
+
+Status RecorderSession::prepare_files() {
+    const RecorderPaths& paths = m_plan.paths;
+    for (const auto& folder : {paths.recording_folder, paths.chunk_folder}) {
+        if (auto made = make_folders(folder); !made) {
+            return made;
+        }
+    }
+    openvidu::RecordingDefaults defaults;
+    defaults.id = m_plan.video_id;
+    defaults.name = m_plan.video_name;
+    defaults.resolution = std::to_string(m_plan.capture.resolution.width) + "x" +
+                          std::to_string(m_plan.capture.resolution.height);
+    defaults.frame_rate = m_plan.capture.framerate;
+    defaults.has_audio = m_plan.capture.audio.has_value();
+    defaults.has_video = true;
+    defaults.created_at_ms = now_ms();
+    auto started = openvidu::started_recording_json(m_plan.recording_json, defaults);
+    if (!started) {
+        return started.error();
+    }
+    if (auto written = write_file_atomically(paths.recording_json, *started); !written) {
+        return written;
+    }
+    std::error_code error;
+    if (std::filesystem::file_size(paths.final_video, error) == 0 || error) {
+        const std::string_view placeholder(k_placeholder_video, sizeof k_placeholder_video);
+        if (auto written = write_file_atomically(paths.final_video, placeholder); !written) {
+            return written;
+        }
+    }
+    // Emptied like OpenVidu's image does, so a 'q' left by an earlier run cannot stop this one.
+    return write_file_atomically(paths.stop_file, "");
+}
+
+Status RecorderSession::watch_stop_triggers() {
+    const auto on_signal = [](uv_signal_t* handle, int number) {
+        static_cast<RecorderSession*>(handle->data)
+            ->request_stop(number == SIGTERM ? "SIGTERM" : "SIGINT");
+    };
+    int rc = uv_signal_start(m_sigterm.get(), on_signal, SIGTERM);
+    if (rc == 0) {
+        rc = uv_signal_start(m_sigint.get(), on_signal, SIGINT);
+    }
+    if (rc != 0) {
+        return failure(uv_error_text("watch SIGTERM and SIGINT", rc));
+    }
+    rc = uv_fs_poll_start(
+        m_stop_file_poll.get(),
+        [](uv_fs_poll_t* handle, int status, const uv_stat_t*, const uv_stat_t* current) {
+            if (status == 0 && current->st_size > 0) {
+                static_cast<RecorderSession*>(handle->data)->on_stop_file_changed();
+            }
+        },
+        m_plan.paths.stop_file.c_str(), k_stop_file_poll_ms);
+    if (rc != 0) {
+        return failure(uv_error_text(("watch the stop file " + m_plan.paths.stop_file).c_str(), rc));
+    }
+    if (m_plan.max_duration_seconds > 0) {
+        uv_timer_start(
+            m_max_duration.get(),
+            [](uv_timer_t* handle) {
+                static_cast<RecorderSession*>(handle->data)->request_stop("--max-duration reached");
+            },
+            static_cast<uint64_t>(m_plan.max_duration_seconds) * 1000, 0);
+    }
+    return success();
+}
+
+Status RecorderSession::start() {
+    if (auto prepared = prepare_files(); !prepared) {
+        return prepared;
+    }
+    if (auto watching = watch_stop_triggers(); !watching) {
+        return watching;
+    }
+    log::info("recording started",
+              {{"video_id", m_plan.video_id},
+               {"video", m_plan.capture.video.format + ":" + m_plan.capture.video.spec},
+               {"audio", m_plan.capture.audio
+                             ? m_plan.capture.audio->format + ":" + m_plan.capture.audio->spec
+                             : "none"},
+               {"chunks", m_plan.paths.chunk_folder},
+               {"stop_file", m_plan.paths.stop_file}});
+    start_capture();
+    return success();
+}
+
+void RecorderSession::start_capture() {
+    auto existing = chunks::list_chunk_folder(m_plan.paths.chunk_folder);
+    std::optional<std::uint64_t> highest_local;
+    if (existing && !existing->empty()) {
+        highest_local = existing->back().number;
+    }
+    media::CaptureSettings settings = m_plan.capture;
+    settings.first_chunk_number = chunks::next_chunk_number(highest_local, std::nullopt,
+                                                            m_plan.start_chunk);
+    m_chunk_in_attempt = false;
+    m_phase = Phase::recording;
+
+    media::CaptureCallbacks callbacks;
+    callbacks.chunk_opened = [this](const media::ChunkEvent& event) {
+        m_mailbox.post([this, event] {
+            m_chunk_in_attempt = true;
+            m_capture_ever_worked = true;
+            log::debug("chunk opened", {{"chunk", event.path}});
+        });
+    };
+    callbacks.chunk_closed = [this](const media::ChunkEvent& event) {
+        m_mailbox.post([event] {
+            log::info("chunk closed", {{"chunk", std::filesystem::path(event.path).filename()},
+                                       {"seconds", seconds_text(event.media_seconds)}});
+        });
+    };
+    callbacks.finished = [this](Status status) {
+        m_mailbox.post([this, status] { on_capture_finished(status); });
+    };
+    log::info("capture starting", {{"first_chunk", chunks::chunk_file_name(settings.first_chunk_number)}});
+    m_capture = std::make_unique<media::ChunkRecorder>(std::move(settings), std::move(callbacks));
+    m_capture->start();
+}
+
+void RecorderSession::on_capture_finished(const Status& status) {
+    m_capture->wait();
+    m_capture.reset();
+    if (m_phase == Phase::stopping) {
+        if (!status) {
+            m_capture_failed = true;
+            log::error("capture ended with an error while stopping", {{"error", status.message()}});
+        }
+        finalize();
+        return;
+    }
+    const std::string error = status ? "capture ended without a stop request" : status.message();
+    m_attempts_without_chunk = m_chunk_in_attempt ? 0 : m_attempts_without_chunk + 1;
+    if (!m_capture_ever_worked || m_attempts_without_chunk >= k_max_attempts_without_chunk) {
+        log::error("capture failed; giving up", {{"error", error}});
+        m_capture_failed = true;
+        request_stop("capture failed");
+        return;
+    }
+    log::error("capture failed; restarting it", {{"error", error},
+                                                 {"in_ms", std::to_string(k_restart_delay_ms)}});
+    m_phase = Phase::restarting;
+    uv_timer_start(
+        m_restart.get(),
+        [](uv_timer_t* handle) {
+            auto* session = static_cast<RecorderSession*>(handle->data);
+            if (session->m_phase == Phase::restarting) {
+                session->start_capture();
+            }
+        },
+        k_restart_delay_ms, 0);
+}
+
+void RecorderSession::on_stop_file_changed() {
+    auto contents = std::make_shared<Result<std::string>>(failure(""));
+    const std::string path = m_plan.paths.stop_file;
+    run_on_worker(
+        m_loop, [contents, path] { *contents = read_file(path); },
+        [this, contents] {
+            if (*contents && contents->value().find('q') != std::string::npos) {
+                request_stop("'q' in the stop file");
+            }
+        });
+}
+
+void RecorderSession::request_stop(const std::string& reason) {
+    if (m_phase == Phase::stopping || m_phase == Phase::finalizing || m_phase == Phase::done) {
+        log::info("already stopping", {{"reason", reason}});
+        return;
+    }
+    log::info("stop requested", {{"reason", reason}});
+    uv_timer_stop(m_restart.get());
+    uv_timer_stop(m_max_duration.get());
+    uv_fs_poll_stop(m_stop_file_poll.get());
+    if (m_capture) {
+        m_phase = Phase::stopping;
+        m_capture->request_stop();
+        return;
+    }
+    finalize();
+}
+
+void RecorderSession::finalize() {
+    m_phase = Phase::finalizing;
+    const auto started = std::chrono::steady_clock::now();
+    auto outcome = std::make_shared<FinalOutcome>();
+    const RecorderPaths paths = m_plan.paths;
+    run_on_worker(
+        m_loop, [outcome, paths] { *outcome = finalize_recording(paths); },
+        [this, outcome, started] {
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            if (outcome->failed) {
+                log::error("recording failed", {{"video_id", m_plan.video_id},
+                                                {"problem", outcome->problem}});
+            } else {
+                log::info("recording finished",
+                          {{"video", m_plan.paths.final_video},
+                           {"duration", seconds_text(outcome->duration_seconds)},
+                           {"bytes", std::to_string(outcome->size_bytes)},
+                           {"finalize_seconds", seconds_text(seconds)}});
+            }
+            m_phase = Phase::done;
+            m_sigterm.close();
+            m_sigint.close();
+            m_stop_file_poll.close();
+            m_max_duration.close();
+            m_restart.close();
+            m_mailbox.close();
+            m_on_done(outcome->failed || m_capture_failed ? 1 : 0);
+        });
+}
+
+} // namespace ov2ha::recorder
