@@ -19,6 +19,11 @@ void OutputFormatCloser::operator()(AVFormatContext* context) const {
     avformat_free_context(context);
 }
 
+void IoContextFreer::operator()(AVIOContext* io) const {
+    av_freep(&io->buffer);
+    avio_context_free(&io);
+}
+
 Packet make_packet() {
     Packet packet(av_packet_alloc());
     if (!packet) {
@@ -33,6 +38,18 @@ Frame make_frame() {
         throw std::bad_alloc();
     }
     return frame;
+}
+
+Dictionary make_dictionary(std::initializer_list<std::pair<const char*, std::string>> entries) {
+    Dictionary dictionary;
+    for (const auto& [key, value] : entries) {
+        if (lend_dictionary(dictionary, [&](AVDictionary** raw) {
+                return av_dict_set(raw, key, value.c_str(), 0);
+            }) < 0) {
+            throw std::bad_alloc();
+        }
+    }
+    return dictionary;
 }
 
 } // namespace ov2ha::media

@@ -7,10 +7,13 @@ extern "C" {
 #include <libavfilter/avfilter.h>
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
+#include <libswscale/swscale.h>
 }
 
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace ov2ha::media {
 
@@ -36,6 +39,19 @@ struct FrameFreer {
 struct FilterGraphFreer {
     void operator()(AVFilterGraph* graph) const { avfilter_graph_free(&graph); }
 };
+struct CodecParametersFreer {
+    void operator()(AVCodecParameters* parameters) const { avcodec_parameters_free(&parameters); }
+};
+struct ScaleContextFreer {
+    void operator()(SwsContext* context) const { sws_freeContext(context); }
+};
+// A custom AVIOContext (avio_alloc_context): frees its current buffer, then itself.
+struct IoContextFreer {
+    void operator()(AVIOContext* io) const;
+};
+struct DictionaryFreer {
+    void operator()(AVDictionary* dictionary) const { av_dict_free(&dictionary); }
+};
 
 using InputFormat = std::unique_ptr<AVFormatContext, InputFormatCloser>;
 using OutputFormat = std::unique_ptr<AVFormatContext, OutputFormatCloser>;
@@ -43,8 +59,24 @@ using CodecContext = std::unique_ptr<AVCodecContext, CodecContextFreer>;
 using Packet = std::unique_ptr<AVPacket, PacketFreer>;
 using Frame = std::unique_ptr<AVFrame, FrameFreer>;
 using FilterGraph = std::unique_ptr<AVFilterGraph, FilterGraphFreer>;
+using CodecParameters = std::unique_ptr<AVCodecParameters, CodecParametersFreer>;
+using ScaleContext = std::unique_ptr<SwsContext, ScaleContextFreer>;
+using IoContext = std::unique_ptr<AVIOContext, IoContextFreer>;
+using Dictionary = std::unique_ptr<AVDictionary, DictionaryFreer>;
 
 Packet make_packet();
 Frame make_frame();
+
+// A dictionary holding `entries` (FFmpeg options); throws std::bad_alloc like make_packet().
+Dictionary make_dictionary(std::initializer_list<std::pair<const char*, std::string>> entries);
+
+// Lends `dictionary` to an FFmpeg call taking AVDictionary** (which may replace
+// or free it) and takes back whatever the call leaves; returns the call's result.
+template <class Call> int lend_dictionary(Dictionary& dictionary, Call&& call) {
+    AVDictionary* raw = dictionary.release();
+    const int result = call(&raw);
+    dictionary.reset(raw);
+    return result;
+}
 
 } // namespace ov2ha::media

@@ -84,7 +84,7 @@ TEST(Validators, MediaInput) {
 
 TEST(Validators, FileName) {
     const auto check = file_name_text();
-    EXPECT_TRUE(check("my recording") == false);
+    EXPECT_FALSE(check("my recording"));
     EXPECT_TRUE(check("recording-1"));
     EXPECT_FALSE(check("../x"));
 }
