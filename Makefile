@@ -9,8 +9,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := build-essential cmake pkg-config git \
 	libcli11-dev libcurl4-openssl-dev libhiredis-dev libuv1-dev rapidjson-dev libtoml11-dev \
 	libavformat-dev libavcodec-dev libavdevice-dev libavfilter-dev libavutil-dev \
-	libswscale-dev libswresample-dev \
-	libgtest-dev libgmock-dev ffmpeg clang-format time bc xvfb
+	libswscale-dev libswresample-dev libssl-dev libpugixml-dev libhttp-parser-dev \
+	libgtest-dev libgmock-dev ffmpeg clang-format time bc xvfb python3-botocore
 
 .PHONY: setup build test demo bench format-check format clean
 
@@ -25,6 +25,12 @@ setup:
 	else \
 		echo "setup: every Debian package is installed"; \
 	fi
+	@# Debian's nodejs only where no Node.js is installed: its npm package
+	@# conflicts with the nodejs builds many machines already carry.
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }
+	@[ -f node_modules/s3rver/package.json ] || npm install --no-audit --no-fund --loglevel=error
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -378,30 +378,25 @@ TEST_F(S3ClientTest, MissingKeyIsNotFoundAndLeavesNoFile) {
     EXPECT_TRUE(std::filesystem::is_empty(folder)) << "no file and no temporary file is left";
 }
 
-TEST_F(S3ClientTest, SendsTheBodysMd5AndMd5MismatchIsRefusedWhereChecked) {
+// The client's half of "corruption in transit is refused": every PutObject
+// carries the body's MD5. The server's half (400 BadDigest on a mismatch) is
+// AWS's and MinIO's; s3rver 3 stores the body without comparing, so it is not
+// observable here.
+TEST_F(S3ClientTest, SendsTheBodysMd5) {
     connect();
     create_bucket();
     const std::string body = "chunk bytes";
     std::string sent_md5;
     m_client->set_attempt_hook([&](const std::string& operation, int, NameValues& headers) {
-        for (auto& [name, value] : headers) {
+        for (const auto& [name, value] : headers) {
             if (operation == "PutObject" && name == "Content-MD5") {
                 sent_md5 = value;
-                value = base64(*md5("other bytes")); // corrupt it on purpose
             }
         }
     });
     auto put = run<PutReport>([&](auto done) { m_client->put_object("md5", body, done); });
+    ASSERT_TRUE(put) << put.error().text();
     EXPECT_EQ(sent_md5, base64(*md5(body)));
-    if (put) {
-        // s3rver 3 stores the body without comparing it with Content-MD5, so the refusal
-        // cannot be observed here; AWS S3 and MinIO answer 400 BadDigest.
-        GTEST_SKIP() << "s3rver does not verify Content-MD5: it stored a body whose digest "
-                        "did not match";
-    }
-    EXPECT_TRUE(put.error().code == "BadDigest" || put.error().code == "InvalidDigest")
-        << put.error().text();
-    EXPECT_EQ(put.error().kind, ErrorKind::final);
 }
 
 TEST_F(S3ClientTest, ClosingMidUploadCancelsAndTheLoopCloses) {
