@@ -1,0 +1,59 @@
+// Stream-copy join of numbered chunk files into one faststart MP4, with one
+// continuous timeline, cutting truncated chunks and skipping unreadable ones.
+#pragma once
+
+#include "core/base/result.hpp"
+#include "core/chunks/chunk_names.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ov2ha::media {
+
+// What to join and where. The caller keeps `cancel` alive for the whole call.
+struct JoinOptions {
+    std::vector<chunks::ChunkFile> chunks; // already in numeric order
+    std::string output_path;               // written as temp beside + rename
+    // Optional: called on the calling thread after each chunk.
+    std::function<void(std::size_t done, std::size_t total)> progress;
+    // Optional: when it turns true the join stops early and leaves no output.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+// What became of one chunk: "ok" (all of it), "truncated" (its readable
+// beginning), or "skipped" (nothing; `detail` says why).
+struct ChunkOutcome {
+    std::string chunk;       // the chunk's file name, e.g. "0007.mp4"
+    std::string status;      // "ok" | "truncated" | "skipped"
+    double seconds_kept = 0; // media time taken from this chunk
+    std::string detail;      // why it was cut or skipped, or what was dropped or missing
+    std::uint64_t packets_kept = 0;
+    std::uint64_t packets_dropped = 0; // timestamps that would not increase, damaged packets
+};
+
+// What a join produced, for the caller's metadata (.recording, report file).
+struct JoinReport {
+    std::vector<ChunkOutcome> chunks; // one per input chunk, in input order
+    double duration_seconds = 0;      // of the output
+    std::uint64_t output_bytes = 0;
+    bool has_video = false;
+    bool has_audio = false;
+};
+
+// Joins `options.chunks` into `options.output_path` (moov before mdat) and
+// flushes it to disk. Blocking: run it on a worker thread; it starts one
+// writer thread of its own for the length of the call. Fails, leaving no file
+// behind, when no chunk is readable, when cancelled, or on a write error;
+// truncated and skipped chunks are not failures.
+Result<JoinReport> join_chunks(const JoinOptions& options);
+
+// The report as a JSON object: duration_seconds, output_bytes, has_video,
+// has_audio, counts {ok, truncated, skipped} and chunks [{chunk, status,
+// seconds_kept, packets_kept, packets_dropped, detail}]. Pure.
+std::string join_report_json(const JoinReport& report);
+
+} // namespace ov2ha::media
