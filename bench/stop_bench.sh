@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work="$BENCH_DIR/stop"
 rm -rf "$work"
 mkdir -p "$work/recordings/bench/chunks"
-"$here/make_chunks.sh" "$CHUNKS" 10 "$work/recordings/bench/chunks" >/dev/null
+"$here/make_chunks.sh" "$work/recordings/bench/chunks" "$CHUNKS" 10 >/dev/null
 
 times=()
 for run in $(seq "$RUNS"); do

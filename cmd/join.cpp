@@ -33,19 +33,22 @@ zero (ffmpeg -f segment -reset_timestamps 1) or both (a restarted recorder); aud
 place against the video. A chunk cut short by a crash (a fragmented MP4 cut at any byte)
 gives its readable beginning and is reported "truncated"; a chunk that cannot be read, or
 whose codec or picture size differs from the first readable chunk's, is reported "skipped".
-Neither fails the join.
+Neither fails the join. The first readable chunk's best video and audio streams make the
+output; a later chunk without audio keeps its video and leaves a gap in the audio.
 
 OUT defaults to <parent>/<parent-name>.mp4 when SRC is a folder named "chunks" (so
 /recordings/<id>/chunks gives /recordings/<id>/<id>.mp4, where OpenVidu looks when
-VIDEO_NAME is the id), else to <SRC>.mp4. OUT is written as a temporary file beside it and
-renamed into place, so nobody sees half a file; its index (moov) comes before the media.
+VIDEO_NAME is the id), else to <SRC>.mp4. OUT is written as a temporary file beside it,
+flushed to disk and renamed into place, so nobody sees half a file; its index (moov) comes
+before the media, as with ffmpeg's -movflags +faststart.
 
 --report FILE writes the outcome as JSON:
   {"duration_seconds": 3600.04, "output_bytes": 734003200, "has_video": true,
    "has_audio": true, "counts": {"ok": 359, "truncated": 1, "skipped": 0},
    "chunks": [{"chunk": "0001.mp4", "status": "ok", "seconds_kept": 10.0,
                "packets_kept": 719, "packets_dropped": 0, "detail": ""}, ...]}
-  status is ok | truncated | skipped; detail says why a chunk was cut or skipped.
+  status is ok | truncated | skipped; detail says why a chunk was cut or skipped, or which
+  packets were dropped (damaged, or timestamps that would not increase).
 --info FILE writes what `ffprobe -v quiet -print_format json -show_format -show_streams
 OUT` prints (OpenVidu's <id>.info); --thumbnail FILE writes a 480-pixel-wide JPEG of the
 middle of the recording (OpenVidu's <id>.jpg).
@@ -188,16 +191,24 @@ void setup_join(cli::Cli& cli) {
     auto flags = std::make_shared<JoinFlags>();
     CLI::App* command = cli.add_command(
         {"join", k_description, {}, "", [flags](const Config&) { return run_join(*flags); }});
-    command->add_option("SRC", flags->source, "chunk folder holding NNNN.mp4 files")->required();
-    command->add_option("-o,--output", flags->output,
-                        "joined MP4 to write (default <parent>/<parent-name>.mp4 when SRC is "
-                        "named chunks, else <SRC>.mp4)");
-    command->add_option("--report", flags->report,
-                        "also write the per-chunk outcome as JSON to this file");
-    command->add_option("--info", flags->info,
-                        "also write OpenVidu's .info (ffprobe-style JSON of OUT) to this file");
-    command->add_option("--thumbnail", flags->thumbnail,
-                        "also write a 480-pixel-wide JPEG from the middle of OUT to this file");
+    command->add_option("SRC", flags->source, "chunk folder holding NNNN.mp4 files")
+        ->required()
+        ->type_name("DIR");
+    command
+        ->add_option("-o,--output", flags->output,
+                     "joined MP4 to write (default <parent>/<parent-name>.mp4 when SRC is named "
+                     "chunks, else <SRC>.mp4)")
+        ->type_name("OUT");
+    command->add_option("--report", flags->report, "also write the per-chunk outcome as JSON here")
+        ->type_name("FILE");
+    command
+        ->add_option("--info", flags->info,
+                     "also write OpenVidu's .info (ffprobe-style JSON of OUT) here")
+        ->type_name("FILE");
+    command
+        ->add_option("--thumbnail", flags->thumbnail,
+                     "also write a 480-pixel-wide JPEG from the middle of OUT here")
+        ->type_name("FILE");
 }
 
 } // namespace ov2ha::cmd

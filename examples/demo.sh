@@ -22,13 +22,13 @@ record() {
         --video-input "lavfi:testsrc2=size=1280x720:rate=25" \
         --audio-input "lavfi:sine=frequency=440:sample_rate=48000" \
         >>"$OUT/record.log" 2>&1 &
-    echo $!
+    pid=$!
 }
 
 chunk_list() { ls "$RECORDING/chunks" | tr '\n' ' '; }
 
 echo "== 1. recording a test pattern and a tone into $RECORDING/chunks (10 s chunks)"
-pid=$(record)
+record
 sleep "$FIRST_RUN_SECONDS"
 echo "   chunks so far: $(chunk_list)"
 
@@ -40,7 +40,7 @@ cut_seconds=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$RECOR
 echo "   the cut chunk $cut_chunk is readable: $cut_seconds s of media survived the kill"
 
 echo "== 3. starting the recorder again with the same VIDEO_ID"
-pid=$(record)
+record
 sleep "$SECOND_RUN_SECONDS"
 echo "   chunks now: $(chunk_list)"
 
@@ -49,7 +49,7 @@ stop_started=$(date +%s.%N)
 echo q >"$OUT/stop"
 status=0
 wait "$pid" || status=$?
-stop_seconds=$(echo "$(date +%s.%N) - $stop_started" | bc)
+stop_seconds=$(printf "%.2f" "$(echo "$(date +%s.%N) - $stop_started" | bc)")
 echo "   recorder exited with status $status, $stop_seconds s after the 'q'"
 
 echo "== 5. the recording, as OpenVidu will read it"
