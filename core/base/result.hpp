@@ -1,8 +1,10 @@
 // Result<T>: a value, or the words saying why there is none. Predictable
 // failures travel as values; exceptions are kept for start-up and main().
+// A module with a richer error (s3::S3Error) names it as the second parameter.
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -12,10 +14,10 @@ struct Error {
     std::string message;
 };
 
-template <class T> class [[nodiscard]] Result {
+template <class T, class E = Error> class [[nodiscard]] Result {
   public:
     Result(T value) : m_state(std::move(value)) {}
-    Result(Error error) : m_state(std::move(error)) {}
+    Result(E error) : m_state(std::move(error)) {}
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }
@@ -28,11 +30,16 @@ template <class T> class [[nodiscard]] Result {
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    const Error& error() const { return std::get<Error>(m_state); }
-    const std::string& message() const { return error().message; }
+    const E& error() const { return std::get<E>(m_state); }
+    E& error() { return std::get<E>(m_state); }
+    const std::string& message() const
+        requires std::is_same_v<E, Error>
+    {
+        return error().message;
+    }
 
   private:
-    std::variant<T, Error> m_state;
+    std::variant<T, E> m_state;
 };
 
 // Success carries nothing but the fact.

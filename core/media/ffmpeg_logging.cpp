@@ -15,7 +15,7 @@ namespace {
 
 void forward(void* object, int level, const char* format, va_list arguments) {
     log::Level mapped = log::Level::debug;
-    if (level <= AV_LOG_ERROR) {
+    if (level <= AV_LOG_FATAL) {
         mapped = log::Level::error;
     } else if (level <= AV_LOG_WARNING) {
         mapped = log::Level::warn;

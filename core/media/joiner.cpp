@@ -1,22 +1,21 @@
-// Stream-copy join; see joiner.hpp. Two passes over the chunks, one function
-// per stage as in FFmpeg's remux.c: a scan reads headers and packet tables
-// (not the media data) to choose the streams, check every chunk and count its
-// packets; the copy then writes one MP4 whose moov goes into room reserved at
-// the start, so no second faststart pass rewrites the file.
+// Stream-copy join; see joiner.hpp. One pass, one function per stage as in
+// FFmpeg's remux.c: the first readable chunk chooses the output streams, each
+// chunk is then copied onto the end of the output as it comes, and finish()
+// writes the moov at the end and moves it to the front (mp4_moov.hpp), so the
+// media is never rewritten.
 #include "core/media/joiner.hpp"
 
 #include "core/base/files.hpp"
 #include "core/base/log.hpp"
 #include "core/media/av_util.hpp"
+#include "core/media/mp4_moov.hpp"
 
 extern "C" {
 #include <libavutil/mathematics.h>
-#include <libavutil/opt.h>
 }
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
@@ -24,6 +23,7 @@ extern "C" {
 #include <fcntl.h>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <sys/mman.h>
@@ -46,18 +46,16 @@ constexpr int k_write_buffer_bytes = 512 << 10;
 constexpr int k_write_blocks = 8;
 // Written data is handed to the disk every 32 MiB instead of all at the end.
 constexpr std::int64_t k_writeback_bytes = 32 << 20;
-// Worst case moov bytes per packet: stts 8 + ctts 8 + stsz 4 + stss 4 + co64 8
-// + stsc 12, rounded up. Real files need about a sixth of it.
-constexpr std::int64_t k_moov_bytes_per_packet = 48;
-// Fixed moov parts (mvhd, tkhd, mdia, stsd, udta, ...) with room to spare.
-constexpr std::int64_t k_moov_slack_bytes = 64 << 10;
+// Packets of other streams read before a chunk's first reference packet wait
+// for it (it fixes the chunk's place on the timeline); usually a handful.
+constexpr std::size_t k_max_early_packets = 1024;
 
 std::string file_name_of(const std::string& path) {
     return std::filesystem::path(path).filename().string();
 }
 
-bool cancelled(const JoinOptions& options) {
-    return options.cancel && options.cancel->load(std::memory_order_relaxed);
+bool cancelled(const std::atomic<bool>* cancel) {
+    return cancel && cancel->load(std::memory_order_relaxed);
 }
 
 Error cancelled_error() {
@@ -85,14 +83,13 @@ Result<IoContext> make_io(int buffer_bytes, bool write, void* opaque,
     return io;
 }
 
-// A chunk file mapped into memory and handed to libavformat as an AVIOContext.
-// Owns the mapping and the context; the callbacks never throw. The chunk must
-// not shrink while it is open (closed chunks never do).
+// A chunk file mapped into memory (every page up front) and handed to
+// libavformat as an AVIOContext. Owns the mapping and the context; the
+// callbacks never throw. The chunk must not shrink while it is open (closed
+// chunks never do).
 class MappedInput {
   public:
-    // `whole` maps every page up front (for reading all of it); otherwise pages
-    // come in as they are touched (for reading headers only).
-    static Result<std::unique_ptr<MappedInput>> open(const std::string& path, bool whole) {
+    static Result<std::unique_ptr<MappedInput>> open(const std::string& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             return failure(errno_words("open", path));
@@ -107,7 +104,7 @@ class MappedInput {
         input->m_size = static_cast<std::int64_t>(info.st_size);
         if (input->m_size > 0) {
             void* data = ::mmap(nullptr, static_cast<size_t>(input->m_size), PROT_READ,
-                                MAP_PRIVATE | (whole ? MAP_POPULATE : 0), fd, 0);
+                                MAP_PRIVATE | MAP_POPULATE, fd, 0);
             if (data == MAP_FAILED) {
                 const std::string words = errno_words("map", path);
                 ::close(fd);
@@ -123,7 +120,7 @@ class MappedInput {
         }
         input->m_io = std::move(*io);
         // Packet reads bypass the buffer and copy from the mapping directly.
-        input->m_io->direct = whole ? 1 : 0;
+        input->m_io->direct = 1;
         return input;
     }
 
@@ -185,32 +182,30 @@ class MappedInput {
     IoContext m_io;
 };
 
-// The output file behind libavformat's AVIO buffer. With `background` set, a
-// writer thread puts the muxer's blocks on disk (in order, at their offsets)
-// while the caller goes on demuxing and muxing: the kernel's copy into the
-// page cache, the largest single cost of a join, runs on the other core.
-// Owns the descriptor, the context, the block pool and the thread; the
-// callbacks never throw and never allocate.
+// The output file behind libavformat's AVIO buffer. A writer thread puts the
+// muxer's blocks on disk (in order, at their offsets) while the caller goes
+// on demuxing and muxing: the kernel's copy into the page cache, the largest
+// single cost of a join, runs on the other core. Owns the descriptor, the
+// context, the block pool and the thread; the callbacks never throw and never
+// allocate.
 class OutputIo {
   public:
-    static Result<std::unique_ptr<OutputIo>> create(const std::string& path, bool background) {
+    static Result<std::unique_ptr<OutputIo>> create(const std::string& path) {
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0) {
             return failure(errno_words("create", path));
         }
-        std::unique_ptr<OutputIo> output(new OutputIo(fd, background));
+        std::unique_ptr<OutputIo> output(new OutputIo(fd));
         auto io = make_io(k_write_buffer_bytes, true, output.get(), nullptr,
                           &OutputIo::write_packet, &OutputIo::seek);
         if (!io) {
             return io.error();
         }
         output->m_io = std::move(*io);
-        if (background) {
-            try {
-                output->m_writer = std::thread([raw = output.get()] { raw->write_blocks(); });
-            } catch (const std::system_error& error) {
-                return failure(std::string("cannot start the writer thread: ") + error.what());
-            }
+        try {
+            output->m_writer = std::thread([raw = output.get()] { raw->write_blocks(); });
+        } catch (const std::system_error& error) {
+            return failure(std::string("cannot start the writer thread: ") + error.what());
         }
         return output;
     }
@@ -234,9 +229,9 @@ class OutputIo {
 
     AVIOContext* io() const { return m_io.get(); }
 
-    // Flushes the buffer, waits for the writer, puts the file on disk (fsync)
-    // and closes it.
-    Status sync_and_close(const std::string& path) {
+    // Flushes the buffer, waits for the writer and closes the file; the
+    // caller puts it on disk.
+    Status close(const std::string& path) {
         avio_flush(m_io.get());
         int error = 0;
         {
@@ -249,9 +244,6 @@ class OutputIo {
         }
         if (m_io->error < 0) {
             return failure("cannot write " + path + ": " + av_error_string(m_io->error));
-        }
-        if (::fsync(m_fd) != 0) {
-            return failure(errno_words("flush to disk", path));
         }
         const int rc = ::close(m_fd);
         m_fd = -1;
@@ -268,12 +260,10 @@ class OutputIo {
         uint8_t* bytes = nullptr;
     };
 
-    OutputIo(int fd, bool background) : m_fd(fd), m_background(background) {
-        if (background) {
-            m_pool.resize(static_cast<size_t>(k_write_blocks) * k_write_buffer_bytes);
-            for (int i = 0; i < k_write_blocks; ++i) {
-                m_free.push_back(m_pool.data() + static_cast<size_t>(i) * k_write_buffer_bytes);
-            }
+    explicit OutputIo(int fd) : m_fd(fd) {
+        m_pool.resize(static_cast<size_t>(k_write_blocks) * k_write_buffer_bytes);
+        for (int i = 0; i < k_write_blocks; ++i) {
+            m_free.push_back(m_pool.data() + static_cast<size_t>(i) * k_write_buffer_bytes);
         }
     }
 
@@ -328,10 +318,6 @@ class OutputIo {
         const std::int64_t offset = output->m_position;
         output->m_position += size;
         output->m_size = std::max(output->m_size, output->m_position);
-        if (!output->m_background) {
-            const int error = output->put(offset, buffer, size);
-            return error != 0 ? AVERROR(error) : size;
-        }
         std::unique_lock lock(output->m_mutex);
         output->m_changed.wait(lock,
                                [output] { return !output->m_free.empty() || output->m_error; });
@@ -374,7 +360,6 @@ class OutputIo {
     }
 
     int m_fd = -1;
-    const bool m_background;
     std::int64_t m_position = 0;       // where the muxer's next bytes go
     std::int64_t m_size = 0;           // the file's size once every block is written
     std::int64_t m_unsynced_bytes = 0; // written since writeback was last started
@@ -388,19 +373,6 @@ class OutputIo {
     int m_error = 0;              // the writer's first errno
     bool m_stopping = false;
     std::thread m_writer;
-};
-
-// Removes the temporary output unless it was renamed into place.
-class TemporaryFile {
-  public:
-    explicit TemporaryFile(std::string path) : m_path(std::move(path)) {}
-    ~TemporaryFile() { ::unlink(m_path.c_str()); }
-    TemporaryFile(const TemporaryFile&) = delete;
-    TemporaryFile& operator=(const TemporaryFile&) = delete;
-    const std::string& path() const { return m_path; }
-
-  private:
-    std::string m_path;
 };
 
 // An opened chunk: the demuxer is declared last so it closes before its file.
@@ -428,9 +400,11 @@ bool header_describes_streams(const AVFormatContext* format) {
     return true;
 }
 
-// Opens a chunk for its headers only (`whole` false) or to read all of it.
-Result<OpenedChunk> open_chunk(const std::string& path, bool whole) {
-    auto file = MappedInput::open(path, whole);
+// Opens a chunk to read all of it. With `complete_parameters` (the chunk that
+// chooses the output) its codec parameters are completed from its frames, as
+// a remux would; otherwise only when its header lacks what stream copy needs.
+Result<OpenedChunk> open_chunk(const std::string& path, bool complete_parameters) {
+    auto file = MappedInput::open(path);
     if (!file) {
         return file.error();
     }
@@ -453,7 +427,7 @@ Result<OpenedChunk> open_chunk(const std::string& path, bool whole) {
         return failure("not a readable media file (" + av_error_string(rc) + ")");
     }
     OpenedChunk chunk{std::move(*file), InputFormat(raw)};
-    if (!header_describes_streams(chunk.format.get())) {
+    if (complete_parameters || !header_describes_streams(chunk.format.get())) {
         if (const int rc = avformat_find_stream_info(chunk.format.get(), nullptr); rc < 0) {
             return failure("cannot read its stream parameters (" + av_error_string(rc) + ")");
         }
@@ -469,19 +443,10 @@ struct OutputStream {
     std::int64_t pace_us = 0; // nominal packet duration: a frame, or an audio frame's samples
 };
 
-// What the scan learned about one chunk.
+// How one chunk's streams map onto the output.
 struct ChunkPlan {
-    bool usable = false;
     std::vector<int> output_for_input; // per input stream: output index, or -1
-    std::int64_t reference_start =
-        AV_NOPTS_VALUE;        // first pts of the reference stream (input time base)
-    std::uint64_t packets = 0; // of mapped streams, for the moov estimate
-    std::string note;          // kept for the report (e.g. a missing audio stream)
-};
-
-struct Scan {
-    std::vector<OutputStream> outputs; // video first when there is video: output 0 is the reference
-    std::vector<ChunkPlan> plans;      // one per input chunk
+    std::string note;                  // kept for the report (e.g. a missing audio stream)
 };
 
 const char* type_name(AVMediaType type) {
@@ -593,118 +558,10 @@ Result<ChunkPlan> map_chunk(AVFormatContext* format, const std::vector<OutputStr
     return plan;
 }
 
-// Reads the first packet of the reference stream (its timestamp places the
-// chunk on the output timeline), then walks the rest of the packet tables
-// with every stream discarded, so no media data is read, and counts the
-// mapped packets the demuxer indexed on the way.
-Status count_packets(AVFormatContext* format, ChunkPlan& plan, const JoinOptions& options) {
-    for (unsigned i = 0; i < format->nb_streams; ++i) {
-        format->streams[i]->discard =
-            plan.output_for_input[i] == 0 ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
-    }
-    Packet packet = make_packet();
-    // A read error ends the tables; the copy finds out how much is readable.
-    while (av_read_frame(format, packet.get()) >= 0) {
-        if (cancelled(options)) {
-            return cancelled_error();
-        }
-        if (plan.reference_start == AV_NOPTS_VALUE &&
-            plan.output_for_input[static_cast<size_t>(packet->stream_index)] == 0) {
-            plan.reference_start = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
-            for (unsigned i = 0; i < format->nb_streams; ++i) {
-                format->streams[i]->discard = AVDISCARD_ALL;
-            }
-        }
-        av_packet_unref(packet.get());
-    }
-    for (unsigned i = 0; i < format->nb_streams; ++i) {
-        if (plan.output_for_input[i] >= 0) {
-            plan.packets += static_cast<std::uint64_t>(
-                std::max(0, avformat_index_get_entries_count(format->streams[i])));
-        }
-    }
-    return success();
-}
-
 void skip_chunk(ChunkOutcome& outcome, const std::string& path, const std::string& why) {
     outcome.status = "skipped";
     outcome.detail = why;
     log::warn("chunk skipped", {{"chunk", path}, {"reason", why}});
-}
-
-// The scan: opens every chunk, chooses the output streams from the first
-// readable one, plans each chunk or marks it skipped in `report`.
-Result<Scan> scan_chunks(const JoinOptions& options, JoinReport& report) {
-    Scan scan;
-    scan.plans.resize(options.chunks.size());
-    for (size_t i = 0; i < options.chunks.size(); ++i) {
-        const std::string& path = options.chunks[i].path;
-        ChunkOutcome& outcome = report.chunks[i];
-        auto chunk = open_chunk(path, false);
-        if (!chunk) {
-            skip_chunk(outcome, path, chunk.message());
-            continue;
-        }
-        AVFormatContext* format = chunk->format.get();
-        if (scan.outputs.empty()) {
-            // The output's codec parameters come from this chunk: have them
-            // complete (audio frame size and the like), as a remux would.
-            if (const int rc = avformat_find_stream_info(format, nullptr); rc < 0) {
-                skip_chunk(outcome, path,
-                           "cannot read its stream parameters (" + av_error_string(rc) + ")");
-                continue;
-            }
-            auto outputs = choose_output_streams(format);
-            if (!outputs) {
-                skip_chunk(outcome, path, outputs.message());
-                continue;
-            }
-            scan.outputs = std::move(*outputs);
-        }
-        auto plan = map_chunk(format, scan.outputs);
-        if (!plan) {
-            skip_chunk(outcome, path, plan.message());
-            continue;
-        }
-        if (auto counted = count_packets(format, *plan, options); !counted) {
-            return counted.error();
-        }
-        if (plan->reference_start == AV_NOPTS_VALUE) {
-            skip_chunk(outcome, path,
-                       std::string("it holds no ") + type_name(scan.outputs[0].type) + " packets");
-            continue;
-        }
-        plan->usable = true;
-        scan.plans[i] = std::move(*plan);
-    }
-    if (std::none_of(scan.plans.begin(), scan.plans.end(),
-                     [](const ChunkPlan& plan) { return plan.usable; })) {
-        std::string first_problem;
-        for (const auto& outcome : report.chunks) {
-            if (!outcome.detail.empty()) {
-                first_problem = outcome.chunk + ": " + outcome.detail;
-                break;
-            }
-        }
-        return failure("none of the " + std::to_string(options.chunks.size()) +
-                       " chunk file(s) holds readable media (" + first_problem + ")");
-    }
-    return scan;
-}
-
-// Bytes to reserve for the moov, or 0 when it could not fit the muxer's
-// option (then +faststart moves it after the fact).
-std::int64_t estimate_moov_bytes(const Scan& scan) {
-    std::int64_t bytes = k_moov_slack_bytes;
-    for (const auto& output : scan.outputs) {
-        bytes += output.parameters->extradata_size;
-    }
-    for (const auto& plan : scan.plans) {
-        if (plan.usable) {
-            bytes += static_cast<std::int64_t>(plan.packets) * k_moov_bytes_per_packet;
-        }
-    }
-    return bytes <= INT_MAX ? bytes : 0;
 }
 
 // The output being written: the muxer is declared last so it closes first.
@@ -713,8 +570,9 @@ struct OutputFile {
     OutputFormat format;
 };
 
-Result<OutputFile> open_output(const std::string& path, const std::vector<OutputStream>& outputs,
-                               std::int64_t moov_bytes) {
+// Creates `path` and writes the MP4 header for `outputs`. The muxer lays the
+// file out [ftyp][free][mdat][moov]: the moov goes to the front at the end.
+Result<OutputFile> open_output(const std::string& path, const std::vector<OutputStream>& outputs) {
     AVFormatContext* raw = nullptr;
     if (const int rc = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str()); rc < 0) {
         return failure("cannot set up the MP4 muxer: " + av_error_string(rc));
@@ -723,9 +581,7 @@ Result<OutputFile> open_output(const std::string& path, const std::vector<Output
     format->flags |= AVFMT_FLAG_CUSTOM_IO;
     // Write whole buffers: by default a custom AVIOContext is flushed after every packet.
     format->flush_packets = 0;
-    // The +faststart pass reads the file back through its own handle, so it
-    // needs every byte on disk as it goes: no background writer then.
-    auto file = OutputIo::create(path, moov_bytes > 0);
+    auto file = OutputIo::create(path);
     if (!file) {
         return file.error();
     }
@@ -741,11 +597,6 @@ Result<OutputFile> open_output(const std::string& path, const std::vector<Output
         }
         stream->codecpar->codec_tag = 0;
         stream->time_base = output.time_base;
-    }
-    const int rc = moov_bytes > 0 ? av_opt_set_int(raw->priv_data, "moov_size", moov_bytes, 0)
-                                  : av_opt_set(raw->priv_data, "movflags", "+faststart", 0);
-    if (rc < 0) {
-        return failure("cannot set the MP4 muxer's moov placement: " + av_error_string(rc));
     }
     if (const int written = avformat_write_header(raw, nullptr); written < 0) {
         return failure("cannot write the header of " + path + ": " + av_error_string(written));
@@ -765,8 +616,20 @@ struct Timeline {
     std::vector<StreamState> streams;
 };
 
+// Where one chunk's packets go on the output timeline.
+struct ChunkClock {
+    std::vector<std::int64_t> shift;    // per output stream (its time base); empty until known
+    std::vector<std::int64_t> last_dts; // per output stream, within this chunk
+    std::int64_t reference_first = AV_NOPTS_VALUE; // µs
+    std::int64_t reference_end = AV_NOPTS_VALUE;   // µs
+};
+
 std::int64_t to_microseconds(std::int64_t ts, AVRational time_base) {
     return av_rescale_q(ts, time_base, AV_TIME_BASE_Q);
+}
+
+bool has_timestamp(const AVPacket& packet) {
+    return packet.pts != AV_NOPTS_VALUE || packet.dts != AV_NOPTS_VALUE;
 }
 
 // Puts one packet on the output timeline: rescaled, shifted by `shift`, its
@@ -819,32 +682,98 @@ void conclude_chunk(ChunkOutcome& outcome, const std::string& cut, const std::st
     }
 }
 
-// Copies one chunk's mapped packets, shifted so its reference stream starts
-// where the previous chunk's ended. Read problems cut the chunk (recorded in
-// `outcome`); only write errors and cancellation fail.
-Status copy_chunk(AVFormatContext* input, const ChunkPlan& plan, AVFormatContext* output,
-                  Timeline& timeline, ChunkOutcome& outcome, const JoinOptions& options) {
-    int reference_input = -1;
-    for (unsigned i = 0; i < input->nb_streams; ++i) {
-        const int out = plan.output_for_input[i];
-        input->streams[i]->discard = out < 0 ? AVDISCARD_ALL : AVDISCARD_DEFAULT;
-        if (out == 0) {
-            reference_input = static_cast<int>(i);
+} // namespace
+
+// Everything a join carries from one chunk to the next.
+struct JoinWriter::State {
+    std::string temporary_path;
+    std::vector<chunks::ChunkFile> appended;
+    JoinReport report;                 // one outcome per appended chunk
+    std::vector<OutputStream> outputs; // from the first readable chunk; output 0 is the reference
+    std::optional<OutputFile> output;  // open from the first readable chunk until finish()
+    Timeline timeline;
+    bool file_created = false; // temporary_path may exist
+    bool renamed = false;      // finish() moved it into place
+    std::string unusable;      // why no more chunks can be taken; empty while they can
+
+    Status copy(const std::string& path, ChunkOutcome& outcome, const std::atomic<bool>* cancel);
+    Status start_output(std::vector<OutputStream> chosen);
+    Status copy_packets(AVFormatContext* input, const ChunkPlan& plan, ChunkOutcome& outcome,
+                        const std::string& path, const std::atomic<bool>* cancel);
+    Status write_packet(AVFormatContext* input, const ChunkPlan& plan, AVPacket& packet,
+                        ChunkClock& clock, ChunkOutcome& outcome);
+    Result<JoinReport> finish(const std::string& output_path);
+};
+
+// Opens one chunk, chooses the output streams when it is the first readable
+// one, and copies it. Unreadable and mismatched chunks are recorded in
+// `outcome`; only write errors and cancellation fail.
+Status JoinWriter::State::copy(const std::string& path, ChunkOutcome& outcome,
+                               const std::atomic<bool>* cancel) {
+    auto chunk = open_chunk(path, outputs.empty());
+    if (!chunk) {
+        skip_chunk(outcome, path, chunk.message());
+        return success();
+    }
+    AVFormatContext* format = chunk->format.get();
+    if (outputs.empty()) {
+        auto chosen = choose_output_streams(format);
+        if (!chosen) {
+            skip_chunk(outcome, path, chosen.message());
+            return success();
+        }
+        if (auto started = start_output(std::move(*chosen)); !started) {
+            return started;
         }
     }
-    const std::int64_t shift_us =
-        timeline.reference_end -
-        to_microseconds(plan.reference_start, input->streams[reference_input]->time_base);
-    std::vector<std::int64_t> shift(output->nb_streams);
-    for (unsigned out = 0; out < output->nb_streams; ++out) {
-        shift[out] = av_rescale_q(shift_us, AV_TIME_BASE_Q, output->streams[out]->time_base);
+    auto plan = map_chunk(format, outputs);
+    if (!plan) {
+        skip_chunk(outcome, path, plan.message());
+        return success();
     }
-    std::vector<std::int64_t> chunk_last_dts(output->nb_streams, AV_NOPTS_VALUE);
-    std::int64_t reference_first = AV_NOPTS_VALUE, reference_end = AV_NOPTS_VALUE;
+    return copy_packets(format, *plan, outcome, path, cancel);
+}
+
+// Creates the output file with the chosen streams and sets up the timeline.
+Status JoinWriter::State::start_output(std::vector<OutputStream> chosen) {
+    outputs = std::move(chosen);
+    file_created = true;
+    auto opened = open_output(temporary_path, outputs);
+    if (!opened) {
+        return opened.error();
+    }
+    output = std::move(*opened);
+    for (size_t out = 0; out < outputs.size(); ++out) {
+        report.has_video |= outputs[out].type == AVMEDIA_TYPE_VIDEO;
+        report.has_audio |= outputs[out].type == AVMEDIA_TYPE_AUDIO;
+        StreamState state;
+        state.pace = av_rescale_q(outputs[out].pace_us, AV_TIME_BASE_Q,
+                                  output->format->streams[out]->time_base);
+        timeline.streams.push_back(state);
+    }
+    return success();
+}
+
+// Copies one chunk's packets, shifted so its reference stream starts where
+// the previous chunk's ended: shift = previous reference end - this chunk's
+// first reference pts. Packets of other streams read before that first
+// reference packet wait for it. Read problems cut the chunk (recorded in
+// `outcome`); only write errors and cancellation fail.
+Status JoinWriter::State::copy_packets(AVFormatContext* input, const ChunkPlan& plan,
+                                       ChunkOutcome& outcome, const std::string& path,
+                                       const std::atomic<bool>* cancel) {
+    for (unsigned i = 0; i < input->nb_streams; ++i) {
+        input->streams[i]->discard =
+            plan.output_for_input[i] < 0 ? AVDISCARD_ALL : AVDISCARD_DEFAULT;
+    }
+    AVFormatContext* muxer = output->format.get();
+    ChunkClock clock;
+    clock.last_dts.assign(muxer->nb_streams, AV_NOPTS_VALUE);
+    std::vector<Packet> early;
     std::string cut;
     Packet packet = make_packet();
     for (;;) {
-        if (cancelled(options)) {
+        if (cancelled(cancel)) {
             return cancelled_error();
         }
         if (const int rc = av_read_frame(input, packet.get()); rc < 0) {
@@ -864,138 +793,196 @@ Status copy_chunk(AVFormatContext* input, const ChunkPlan& plan, AVFormatContext
             av_packet_unref(packet.get());
             break;
         }
-        const AVRational out_base = output->streams[out]->time_base;
-        StreamState& state = timeline.streams[static_cast<size_t>(out)];
-        if (!place_packet(*packet, input->streams[packet->stream_index]->time_base, out_base,
-                          shift[out], state)) {
-            ++outcome.packets_dropped;
-            av_packet_unref(packet.get());
-            continue;
+        if (clock.shift.empty()) {
+            if (out != 0 || !has_timestamp(*packet)) {
+                if (early.size() == k_max_early_packets) {
+                    cut = std::string("no ") + type_name(outputs[0].type) +
+                          " packet among its first " + std::to_string(k_max_early_packets) +
+                          " packets";
+                    av_packet_unref(packet.get());
+                    break;
+                }
+                early.push_back(make_packet());
+                av_packet_move_ref(early.back().get(), packet.get());
+                continue;
+            }
+            const AVStream* reference = input->streams[packet->stream_index];
+            const std::int64_t start = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+            const std::int64_t shift_us =
+                timeline.reference_end - to_microseconds(start, reference->time_base);
+            for (unsigned i = 0; i < muxer->nb_streams; ++i) {
+                clock.shift.push_back(
+                    av_rescale_q(shift_us, AV_TIME_BASE_Q, muxer->streams[i]->time_base));
+            }
+            for (Packet& waiting : early) {
+                if (auto written = write_packet(input, plan, *waiting, clock, outcome); !written) {
+                    return written;
+                }
+            }
+            early.clear();
         }
-        std::int64_t& previous_dts = chunk_last_dts[static_cast<size_t>(out)];
-        if (previous_dts != AV_NOPTS_VALUE) {
-            state.pace = packet->dts - previous_dts;
+        if (auto written = write_packet(input, plan, *packet, clock, outcome); !written) {
+            return written;
         }
-        previous_dts = state.last_dts = packet->dts;
-        // A chunk's last frame often carries a duration its muxer guessed
-        // short; the usual pace says where the next frame belongs.
-        const std::int64_t end =
-            to_microseconds(packet->pts + std::max(packet->duration, state.pace), out_base);
-        if (out == 0) {
-            const std::int64_t start = to_microseconds(packet->pts, out_base);
-            reference_first =
-                reference_first == AV_NOPTS_VALUE ? start : std::min(reference_first, start);
-            reference_end = reference_end == AV_NOPTS_VALUE ? end : std::max(reference_end, end);
-        }
-        timeline.end = std::max(timeline.end, end);
-        packet->stream_index = out;
-        packet->pos = -1;
-        if (const int rc = av_interleaved_write_frame(output, packet.get()); rc < 0) {
-            return failure("cannot write packet: " + av_error_string(rc));
-        }
-        ++outcome.packets_kept;
     }
-    if (reference_end != AV_NOPTS_VALUE) {
-        timeline.reference_end = std::max(timeline.reference_end, reference_end);
-        outcome.seconds_kept = static_cast<double>(reference_end - reference_first) / AV_TIME_BASE;
+    if (clock.shift.empty() && cut.empty()) {
+        skip_chunk(outcome, path,
+                   std::string("it holds no ") + type_name(outputs[0].type) + " packets");
+        return success();
+    }
+    if (clock.reference_end != AV_NOPTS_VALUE) {
+        timeline.reference_end = std::max(timeline.reference_end, clock.reference_end);
+        outcome.seconds_kept =
+            static_cast<double>(clock.reference_end - clock.reference_first) / AV_TIME_BASE;
     }
     conclude_chunk(outcome, cut, plan.note);
     return success();
 }
 
-// What one write attempt produced: false when the reserved moov room was too
-// small (the muxer refuses to finish); the caller then retries with +faststart.
-struct Attempt {
-    bool moov_fitted = true;
-    JoinReport report;
-};
-
-Result<Attempt> write_output(const JoinOptions& options, const Scan& scan,
-                             const JoinReport& scanned, const std::string& temporary,
-                             std::int64_t moov_bytes) {
-    Attempt attempt{true, scanned};
-    auto output = open_output(temporary, scan.outputs, moov_bytes);
-    if (!output) {
-        return output.error();
+// Places one packet on the timeline and hands it to the muxer, or drops it
+// (counted) when it does not fit. Fails only when the muxer cannot write.
+Status JoinWriter::State::write_packet(AVFormatContext* input, const ChunkPlan& plan,
+                                       AVPacket& packet, ChunkClock& clock, ChunkOutcome& outcome) {
+    AVFormatContext* muxer = output->format.get();
+    const int out = plan.output_for_input[static_cast<size_t>(packet.stream_index)];
+    const AVRational out_base = muxer->streams[out]->time_base;
+    StreamState& state = timeline.streams[static_cast<size_t>(out)];
+    if (!place_packet(packet, input->streams[packet.stream_index]->time_base, out_base,
+                      clock.shift[static_cast<size_t>(out)], state)) {
+        ++outcome.packets_dropped;
+        av_packet_unref(&packet);
+        return success();
     }
-    Timeline timeline;
-    for (size_t out = 0; out < scan.outputs.size(); ++out) {
-        StreamState state;
-        state.pace = av_rescale_q(scan.outputs[out].pace_us, AV_TIME_BASE_Q,
-                                  output->format->streams[out]->time_base);
-        timeline.streams.push_back(state);
+    std::int64_t& previous_dts = clock.last_dts[static_cast<size_t>(out)];
+    if (previous_dts != AV_NOPTS_VALUE) {
+        state.pace = packet.dts - previous_dts;
     }
-    const size_t total = options.chunks.size();
-    for (size_t i = 0; i < total; ++i) {
-        if (scan.plans[i].usable) {
-            auto chunk = open_chunk(options.chunks[i].path, true);
-            if (!chunk) {
-                skip_chunk(attempt.report.chunks[i], options.chunks[i].path, chunk.message());
-            } else if (auto copied =
-                           copy_chunk(chunk->format.get(), scan.plans[i], output->format.get(),
-                                      timeline, attempt.report.chunks[i], options);
-                       !copied) {
-                return copied.error();
-            }
-        }
-        if (options.progress) {
-            options.progress(i + 1, total);
-        }
+    previous_dts = state.last_dts = packet.dts;
+    // A chunk's last frame often carries a duration its muxer guessed short;
+    // the usual pace says where the next frame belongs.
+    const std::int64_t end =
+        to_microseconds(packet.pts + std::max(packet.duration, state.pace), out_base);
+    if (out == 0) {
+        const std::int64_t start = to_microseconds(packet.pts, out_base);
+        clock.reference_first = clock.reference_first == AV_NOPTS_VALUE
+                                    ? start
+                                    : std::min(clock.reference_first, start);
+        clock.reference_end =
+            clock.reference_end == AV_NOPTS_VALUE ? end : std::max(clock.reference_end, end);
     }
-    if (const int rc = av_write_trailer(output->format.get()); rc < 0) {
-        if (moov_bytes > 0) {
-            attempt.moov_fitted = false;
-            return attempt;
-        }
-        return failure("cannot finish " + temporary + ": " + av_error_string(rc));
+    timeline.end = std::max(timeline.end, end);
+    packet.stream_index = out;
+    packet.pos = -1;
+    if (const int rc = av_interleaved_write_frame(muxer, &packet); rc < 0) {
+        return failure("cannot write " + temporary_path + ": " + av_error_string(rc));
     }
-    if (auto synced = output->file->sync_and_close(temporary); !synced) {
-        return synced.error();
-    }
-    // The timeline starts at 0 with the reference stream, as does the MP4's presentation.
-    attempt.report.duration_seconds = static_cast<double>(timeline.end) / AV_TIME_BASE;
-    return attempt;
+    ++outcome.packets_kept;
+    return success();
 }
 
-} // namespace
+// Writes the moov, moves it to the front, flushes and renames the file.
+Result<JoinReport> JoinWriter::State::finish(const std::string& output_path) {
+    const bool kept = std::any_of(report.chunks.begin(), report.chunks.end(),
+                                  [](const ChunkOutcome& chunk) { return chunk.packets_kept > 0; });
+    if (!output || !kept) {
+        std::string first_problem;
+        for (const auto& outcome : report.chunks) {
+            if (!outcome.detail.empty()) {
+                first_problem = outcome.chunk + ": " + outcome.detail;
+                break;
+            }
+        }
+        return failure("none of the " + std::to_string(report.chunks.size()) +
+                       " chunk file(s) holds readable media (" + first_problem + ")");
+    }
+    if (const int rc = av_write_trailer(output->format.get()); rc < 0) {
+        return failure("cannot finish " + temporary_path + ": " + av_error_string(rc));
+    }
+    if (auto closed = output->file->close(temporary_path); !closed) {
+        return closed.error();
+    }
+    output.reset();
+    if (auto moved = move_moov_to_front(temporary_path); !moved) {
+        return moved.error();
+    }
+    renamed = true; // replace_file removes the temporary file when it cannot rename it
+    if (auto replaced = replace_file(temporary_path, output_path); !replaced) {
+        return replaced.error();
+    }
+    // The timeline starts at 0 with the reference stream, as does the MP4's presentation.
+    report.duration_seconds = static_cast<double>(timeline.end) / AV_TIME_BASE;
+    std::error_code error;
+    report.output_bytes = std::filesystem::file_size(output_path, error);
+    return report;
+}
+
+JoinWriter::JoinWriter(std::unique_ptr<State> state) : m_state(std::move(state)) {}
+
+JoinWriter::~JoinWriter() {
+    m_state->output.reset();
+    if (m_state->file_created && !m_state->renamed) {
+        ::unlink(m_state->temporary_path.c_str());
+    }
+}
+
+Result<std::unique_ptr<JoinWriter>> JoinWriter::create(std::string temporary_path) {
+    if (temporary_path.empty()) {
+        return failure("a join needs a temporary file to write into");
+    }
+    auto state = std::make_unique<State>();
+    state->temporary_path = std::move(temporary_path);
+    return std::unique_ptr<JoinWriter>(new JoinWriter(std::move(state)));
+}
+
+Status JoinWriter::append(const chunks::ChunkFile& chunk, const std::atomic<bool>* cancel) {
+    State& state = *m_state;
+    state.appended.push_back(chunk);
+    state.report.chunks.push_back({file_name_of(chunk.path), "skipped", 0, {}, 0, 0});
+    if (!state.unusable.empty()) {
+        return failure("cannot add " + chunk.path + " to the join: " + state.unusable);
+    }
+    auto copied = state.copy(chunk.path, state.report.chunks.back(), cancel);
+    if (!copied) {
+        state.unusable = copied.message();
+    }
+    return copied;
+}
+
+const std::vector<chunks::ChunkFile>& JoinWriter::appended() const {
+    return m_state->appended;
+}
+
+Result<JoinReport> JoinWriter::finish(const std::string& output_path) {
+    State& state = *m_state;
+    if (!state.unusable.empty()) {
+        return failure("cannot finish " + output_path + ": " + state.unusable);
+    }
+    auto finished = state.finish(output_path);
+    state.unusable = finished ? "the join is already finished" : finished.message();
+    return finished;
+}
 
 Result<JoinReport> join_chunks(const JoinOptions& options) {
     if (options.chunks.empty()) {
         return failure("there are no chunk files to join");
     }
-    JoinReport scanned;
-    for (const auto& chunk : options.chunks) {
-        scanned.chunks.push_back({file_name_of(chunk.path), "skipped", 0, {}, 0, 0});
+    auto writer = JoinWriter::create(temporary_path_for(options.output_path));
+    if (!writer) {
+        return writer.error();
     }
-    auto scan = scan_chunks(options, scanned);
-    if (!scan) {
-        return scan.error();
+    const std::size_t total = options.chunks.size();
+    for (std::size_t i = 0; i < total; ++i) {
+        if (auto appended = (*writer)->append(options.chunks[i], options.cancel); !appended) {
+            return appended.error();
+        }
+        if (options.progress) {
+            options.progress(i + 1, total);
+        }
     }
-    for (const auto& output : scan->outputs) {
-        scanned.has_video |= output.type == AVMEDIA_TYPE_VIDEO;
-        scanned.has_audio |= output.type == AVMEDIA_TYPE_AUDIO;
+    if (cancelled(options.cancel)) {
+        return cancelled_error();
     }
-
-    TemporaryFile temporary(temporary_path_for(options.output_path));
-    const std::int64_t moov_bytes = estimate_moov_bytes(*scan);
-    auto attempt = write_output(options, *scan, scanned, temporary.path(), moov_bytes);
-    if (attempt && !attempt->moov_fitted) {
-        log::warn(
-            "the reserved moov room was too small; writing again with a faststart pass",
-            {{"output", options.output_path}, {"reserved_bytes", std::to_string(moov_bytes)}});
-        attempt = write_output(options, *scan, scanned, temporary.path(), 0);
-    }
-    if (!attempt) {
-        return cancelled(options)
-                   ? attempt.error()
-                   : failure("cannot write " + options.output_path + ": " + attempt.message());
-    }
-    if (auto replaced = replace_file(temporary.path(), options.output_path); !replaced) {
-        return replaced.error();
-    }
-    std::error_code error;
-    attempt->report.output_bytes = std::filesystem::file_size(options.output_path, error);
-    return std::move(attempt->report);
+    return (*writer)->finish(options.output_path);
 }
 
 std::string join_report_json(const JoinReport& report) {

@@ -1,5 +1,6 @@
 // Stream-copy join of numbered chunk files into one faststart MP4, with one
-// continuous timeline, cutting truncated chunks and skipping unreadable ones.
+// continuous timeline, cutting truncated chunks and skipping unreadable ones:
+// fed one chunk at a time (JoinWriter) or given them all (join_chunks).
 #pragma once
 
 #include "core/base/result.hpp"
@@ -9,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,11 +46,44 @@ struct JoinReport {
     bool has_audio = false;
 };
 
+// A join fed one chunk at a time. Owned by one thread at a time (the caller
+// may hand it between worker threads, never use it from two at once); it
+// runs one writer thread of its own from the first readable chunk until
+// finish() or its destruction.
+class JoinWriter {
+  public:
+    // Starts a join that writes into `temporary_path` (created lazily at the
+    // first readable chunk, removed by the destructor unless finish() renamed it).
+    static Result<std::unique_ptr<JoinWriter>> create(std::string temporary_path);
+    ~JoinWriter();
+    JoinWriter(const JoinWriter&) = delete;
+    JoinWriter& operator=(const JoinWriter&) = delete;
+
+    // Copies one chunk onto the end of the output timeline. Blocking. An
+    // unreadable or mismatched chunk is recorded (skipped/truncated), not an
+    // error; errors are write failures and cancellation (after which the
+    // writer is unusable).
+    Status append(const chunks::ChunkFile& chunk, const std::atomic<bool>* cancel = nullptr);
+
+    // The chunks given to append(), in order.
+    const std::vector<chunks::ChunkFile>& appended() const;
+
+    // Writes the moov, moves it in front of the media, puts the file on disk
+    // (fsync) and renames it to `output_path`. Blocking. Fails, leaving
+    // nothing, when no chunk was readable; the writer is unusable afterwards.
+    Result<JoinReport> finish(const std::string& output_path);
+
+  private:
+    struct State;
+    explicit JoinWriter(std::unique_ptr<State> state);
+    std::unique_ptr<State> m_state;
+};
+
 // Joins `options.chunks` into `options.output_path` (moov before mdat) and
-// flushes it to disk. Blocking: run it on a worker thread; it starts one
-// writer thread of its own for the length of the call. Fails, leaving no file
-// behind, when no chunk is readable, when cancelled, or on a write error;
-// truncated and skipped chunks are not failures.
+// flushes it to disk through a JoinWriter. Blocking: run it on a worker
+// thread; it starts one writer thread of its own for the length of the call.
+// Fails, leaving no file behind, when no chunk is readable, when cancelled,
+// or on a write error; truncated and skipped chunks are not failures.
 Result<JoinReport> join_chunks(const JoinOptions& options);
 
 // The report as a JSON object: duration_seconds, output_bytes, has_video,

@@ -3,8 +3,6 @@
 
 #include "core/base/files.hpp"
 #include "core/base/log.hpp"
-#include "core/chunks/chunk_folder.hpp"
-#include "core/media/joiner.hpp"
 #include "core/media/probe.hpp"
 #include "core/media/thumbnail.hpp"
 #include "core/openvidu/info_json.hpp"
@@ -13,18 +11,10 @@
 namespace ov2ha::recorder {
 namespace {
 
-// Produces the video, .info and thumbnail; returns what .recording must say.
-FinalOutcome produce_media(const RecorderPaths& paths, openvidu::RecordingOutcome& recording) {
+// Produces .info and the thumbnail; returns what .recording must say.
+FinalOutcome produce_media(const RecorderPaths& paths, const Result<media::JoinReport>& joined,
+                           openvidu::RecordingOutcome& recording) {
     FinalOutcome outcome;
-    auto chunks = chunks::list_chunk_folder(paths.chunk_folder);
-    if (!chunks) {
-        outcome.problem = chunks.message();
-        return outcome;
-    }
-    media::JoinOptions options;
-    options.chunks = std::move(*chunks);
-    options.output_path = paths.final_video;
-    auto joined = media::join_chunks(options);
     if (!joined) {
         outcome.problem = "cannot join the chunks in " + paths.chunk_folder + ": " + joined.message();
         return outcome;
@@ -58,9 +48,9 @@ FinalOutcome produce_media(const RecorderPaths& paths, openvidu::RecordingOutcom
 
 } // namespace
 
-FinalOutcome finalize_recording(const RecorderPaths& paths) {
+FinalOutcome finalize_recording(const RecorderPaths& paths, const Result<media::JoinReport>& joined) {
     openvidu::RecordingOutcome recording;
-    FinalOutcome outcome = produce_media(paths, recording);
+    FinalOutcome outcome = produce_media(paths, joined, recording);
     recording.failed = outcome.failed;
 
     auto started = read_file(paths.recording_json);

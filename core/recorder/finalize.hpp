@@ -1,8 +1,10 @@
-// The end of a recording: chunks -> <name>.mp4, <id>.info, <id>.jpg and the
-// final .recording.<id>. Blocking: run it on a worker thread.
+// The end of a recording, once its chunks are joined into <name>.mp4:
+// <id>.info, <id>.jpg and the final .recording.<id>. Blocking: run it on a
+// worker thread.
 #pragma once
 
 #include "core/base/result.hpp"
+#include "core/media/joiner.hpp"
 #include "core/recorder/recorder_plan.hpp"
 
 #include <string>
@@ -16,9 +18,9 @@ struct FinalOutcome {
     std::string problem;       // words for the log when failed
 };
 
-// Joins every local chunk of the plan's chunk folder into the final video and
-// writes the metadata files atomically. Always rewrites .recording.<id>, so
-// OpenVidu learns "failed" too; the chunks are left in place.
-FinalOutcome finalize_recording(const RecorderPaths& paths);
+// Writes the metadata files for `joined` (the join of the chunk folder into
+// paths.final_video, or why it failed) atomically. Always rewrites
+// .recording.<id>, so OpenVidu learns "failed" too; the chunks stay in place.
+FinalOutcome finalize_recording(const RecorderPaths& paths, const Result<media::JoinReport>& joined);
 
 } // namespace ov2ha::recorder

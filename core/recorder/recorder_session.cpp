@@ -42,7 +42,7 @@ std::string seconds_text(double seconds) {
 RecorderSession::RecorderSession(uv_loop_t* loop, RecorderPlan plan,
                                  std::function<void(int)> on_done)
     : m_loop(loop), m_plan(std::move(plan)), m_on_done(std::move(on_done)), m_mailbox(loop),
-      m_sigterm(loop), m_sigint(loop), m_stop_file_poll(loop), m_max_duration(loop),
+      m_live_join(loop, m_plan.paths.chunk_folder, m_plan.paths.final_video), m_sigterm(loop), m_sigint(loop), m_stop_file_poll(loop), m_max_duration(loop),
       m_restart(loop) {
     for (auto* handle : {reinterpret_cast<uv_handle_t*>(m_sigterm.get()),
                          reinterpret_cast<uv_handle_t*>(m_sigint.get()),
@@ -138,6 +138,7 @@ Status RecorderSession::start() {
                              : "none"},
                {"chunks", m_plan.paths.chunk_folder},
                {"stop_file", m_plan.paths.stop_file}});
+    m_live_join.start();
     start_capture();
     return success();
 }
@@ -163,7 +164,8 @@ void RecorderSession::start_capture() {
         });
     };
     callbacks.chunk_closed = [this](const media::ChunkEvent& event) {
-        m_mailbox.post([event] {
+        m_mailbox.post([this, event] {
+            m_live_join.add({event.number, event.path});
             log::info("chunk closed", {{"chunk", std::filesystem::path(event.path).filename()},
                                        {"seconds", seconds_text(event.media_seconds)}});
         });
@@ -241,32 +243,36 @@ void RecorderSession::request_stop(const std::string& reason) {
 void RecorderSession::finalize() {
     m_phase = Phase::finalizing;
     const auto started = std::chrono::steady_clock::now();
-    auto outcome = std::make_shared<FinalOutcome>();
-    const RecorderPaths paths = m_plan.paths;
-    run_on_worker(
-        m_loop, [outcome, paths] { *outcome = finalize_recording(paths); },
-        [this, outcome, started] {
-            const double seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            if (outcome->failed) {
-                log::error("recording failed", {{"video_id", m_plan.video_id},
-                                                {"problem", outcome->problem}});
-            } else {
-                log::info("recording finished",
-                          {{"video", m_plan.paths.final_video},
-                           {"duration", seconds_text(outcome->duration_seconds)},
-                           {"bytes", std::to_string(outcome->size_bytes)},
-                           {"finalize_seconds", seconds_text(seconds)}});
-            }
-            m_phase = Phase::done;
-            m_sigterm.close();
-            m_sigint.close();
-            m_stop_file_poll.close();
-            m_max_duration.close();
-            m_restart.close();
-            m_mailbox.close();
-            m_on_done(outcome->failed || m_capture_failed ? 1 : 0);
-        });
+    m_live_join.finish([this, started](Result<media::JoinReport> joined) {
+        auto outcome = std::make_shared<FinalOutcome>();
+        auto shared_join = std::make_shared<Result<media::JoinReport>>(std::move(joined));
+        const RecorderPaths paths = m_plan.paths;
+        run_on_worker(
+            m_loop, [outcome, paths, shared_join] { *outcome = finalize_recording(paths, *shared_join); },
+            [this, outcome, started] { on_finalized(*outcome, started); });
+    });
+}
+
+void RecorderSession::on_finalized(const FinalOutcome& outcome,
+                                   std::chrono::steady_clock::time_point started) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (outcome.failed) {
+        log::error("recording failed", {{"video_id", m_plan.video_id}, {"problem", outcome.problem}});
+    } else {
+        log::info("recording finished", {{"video", m_plan.paths.final_video},
+                                          {"duration", seconds_text(outcome.duration_seconds)},
+                                          {"bytes", std::to_string(outcome.size_bytes)},
+                                          {"finalize_seconds", seconds_text(seconds)}});
+    }
+    m_phase = Phase::done;
+    m_sigterm.close();
+    m_sigint.close();
+    m_stop_file_poll.close();
+    m_max_duration.close();
+    m_restart.close();
+    m_mailbox.close();
+    m_on_done(outcome.failed || m_capture_failed ? 1 : 0);
 }
 
 } // namespace ov2ha::recorder

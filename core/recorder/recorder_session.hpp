@@ -5,8 +5,11 @@
 
 #include "core/base/loop.hpp"
 #include "core/base/uv_handle.hpp"
+#include "core/recorder/finalize.hpp"
+#include "core/recorder/live_join.hpp"
 #include "core/recorder/recorder_plan.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,12 +41,14 @@ class RecorderSession {
     void on_capture_finished(const Status& status);
     void on_stop_file_changed();
     void finalize();
+    void on_finalized(const FinalOutcome& outcome, std::chrono::steady_clock::time_point started);
 
     uv_loop_t* m_loop;
     RecorderPlan m_plan;
     std::function<void(int)> m_on_done;
     LoopMailbox m_mailbox;
     std::unique_ptr<media::ChunkRecorder> m_capture;
+    LiveJoin m_live_join;
     UvHandle<uv_signal_t> m_sigterm;
     UvHandle<uv_signal_t> m_sigint;
     UvHandle<uv_fs_poll_t> m_stop_file_poll;

@@ -2,6 +2,8 @@
 // message from its XML body) or the transport's, and whether trying again may help. Pure.
 #pragma once
 
+#include "core/base/result.hpp"
+
 #include <string>
 #include <utility>
 #include <variant>
@@ -36,29 +38,7 @@ struct S3Error {
 // mean "try again" (RequestTimeout, SlowDown, InternalError, …); final otherwise.
 ErrorKind kind_of_status(long http_status, const std::string& code);
 
-// A value or the S3Error saying why there is none; core/base/result.hpp's shape with a
-// typed error.
-template <class T> class [[nodiscard]] S3Result {
-  public:
-    S3Result(T value) : m_state(std::move(value)) {}
-    S3Result(S3Error error) : m_state(std::move(error)) {}
-
-    bool ok() const { return std::holds_alternative<T>(m_state); }
-    explicit operator bool() const { return ok(); }
-
-    T& value() & { return std::get<T>(m_state); }
-    const T& value() const& { return std::get<T>(m_state); }
-    T&& value() && { return std::get<T>(std::move(m_state)); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-
-    const S3Error& error() const { return std::get<S3Error>(m_state); }
-    S3Error& error() { return std::get<S3Error>(m_state); }
-
-  private:
-    std::variant<T, S3Error> m_state;
-};
+// A value or the S3Error saying why there is none.
+template <class T> using S3Result = Result<T, S3Error>;
 
 } // namespace ov2ha::s3

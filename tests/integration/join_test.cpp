@@ -1,19 +1,31 @@
-// `ov2ha join` and the joiner library on chunks made by the ffmpeg CLI, judged
-// by ffprobe and ffmpeg: durations, streams, silent decoding, moov placement,
-// truncated and garbage chunks, numeric order, the .info, report and thumbnail.
+// `ov2ha join`, the joiner library (whole folders and chunk by chunk) and
+// the moov move on files made by the ffmpeg CLI, judged by ffprobe and ffmpeg:
+// durations, streams, silent decoding, moov placement on file systems that
+// insert room and on one that does not (tmpfs), truncated and garbage chunks,
+// numeric order, the .info, report and thumbnail.
 #include "core/chunks/chunk_folder.hpp"
 #include "core/media/joiner.hpp"
+#include "core/media/mp4_moov.hpp"
 #include "core/media/thumbnail.hpp"
 #include "tests/support/media_tools.hpp"
 #include "tests/support/process.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <linux/falloc.h>
+#include <linux/magic.h>
 #include <rapidjson/document.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
 namespace ov2ha::test {
 namespace {
@@ -69,6 +81,86 @@ void expect_continuous_timeline(const std::string& output, bool audio = true) {
         EXPECT_NEAR(sound.back(), video.back(), 0.1);
     }
 }
+
+// Every packet's timestamps, size and MD5 as `ffmpeg -c copy -f framemd5`
+// prints them: equal for two files exactly when they hold the same packets.
+std::string packet_checksums(const std::string& path) {
+    const RunResult result = run(
+        {"ffmpeg", "-v", "error", "-i", path, "-map", "0", "-c", "copy", "-f", "framemd5", "-"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.out;
+}
+
+std::uint64_t inode_of(const std::string& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path << ": " << std::strerror(errno);
+    return info.st_ino;
+}
+
+// Why the file system under `folder` will not insert room at the start of a
+// file (FALLOC_FL_INSERT_RANGE), or empty when it will.
+std::string insert_range_refusal(const std::string& folder) {
+    const std::string probe = folder + "/insert-range-probe";
+    const int fd = ::open(probe.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return std::string("cannot create a probe file: ") + std::strerror(errno);
+    }
+    struct stat info {};
+    std::string refusal;
+    if (::fstat(fd, &info) != 0) {
+        refusal = std::string("cannot inspect the probe file: ") + std::strerror(errno);
+    } else {
+        const std::string bytes(static_cast<size_t>(info.st_blksize) * 2, 'x');
+        if (::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()) ||
+            ::fallocate(fd, FALLOC_FL_INSERT_RANGE, 0, info.st_blksize) != 0) {
+            refusal = std::strerror(errno);
+        }
+    }
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return refusal;
+}
+
+// A fresh folder on the tmpfs at /dev/shm, which does not insert room in a
+// file; removed when destroyed. path() is empty when there is no such tmpfs.
+class TmpfsDir {
+  public:
+    TmpfsDir() {
+        struct statfs info {};
+        if (::statfs("/dev/shm", &info) != 0 || info.f_type != TMPFS_MAGIC) {
+            return;
+        }
+        std::string pattern = "/dev/shm/ov2ha-join-test-XXXXXX";
+        if (::mkdtemp(pattern.data())) {
+            m_path = pattern;
+        }
+    }
+    ~TmpfsDir() {
+        if (!m_path.empty()) {
+            std::error_code ignored;
+            std::filesystem::remove_all(m_path, ignored);
+        }
+    }
+    TmpfsDir(const TmpfsDir&) = delete;
+    TmpfsDir& operator=(const TmpfsDir&) = delete;
+    const std::string& path() const { return m_path; }
+    std::string operator/(const std::string& name) const { return m_path + "/" + name; }
+
+  private:
+    std::string m_path;
+};
+
+// Skips the test, saying why, unless `dir` is a tmpfs folder that refuses to
+// insert room (so the moov move must copy).
+#define OV2HA_REQUIRE_TMPFS_WITHOUT_INSERT(dir)                                                    \
+    do {                                                                                           \
+        if ((dir).path().empty()) {                                                                \
+            GTEST_SKIP() << "no tmpfs at /dev/shm to test the copying moov move on";               \
+        }                                                                                          \
+        if (insert_range_refusal((dir).path()).empty()) {                                          \
+            GTEST_SKIP() << "this kernel's tmpfs inserts room; nothing here forces the copy";      \
+        }                                                                                          \
+    } while (0)
 
 class Join : public ::testing::Test {
   protected:
@@ -372,6 +464,173 @@ TEST_F(Join, ThumbnailOfAudioOnlyFileFailsWithWords) {
     EXPECT_FALSE(std::filesystem::exists(m_dir / "audio.jpg"));
 }
 
+// Moving the moov of a finished MP4 to its front.
+class Mp4MoveMoov : public Join {
+  protected:
+    // A 3 s MP4 as ffmpeg writes it without +faststart: [ftyp][free][mdat][moov].
+    std::string make_plain_mp4(const std::string& path) {
+        ChunkRecipe recipe;
+        recipe.total_seconds = 3;
+        EXPECT_TRUE(make_test_media(path, recipe));
+        EXPECT_EQ(top_level_boxes(path),
+                  (std::vector<std::string>{"ftyp", "free", "mdat", "moov"}));
+        return path;
+    }
+
+    // Moves the moov of `path` and checks that the file holds the same
+    // packets, decodes silently with moov before mdat, and is the same file
+    // (room inserted) or a new one (copied) as `same_file` says.
+    void expect_moov_moved(const std::string& path, bool same_file) {
+        const std::string before = packet_checksums(path);
+        const double duration = probe_duration(path);
+        const std::uint64_t inode = inode_of(path);
+        const auto moved = media::move_moov_to_front(path);
+        ASSERT_TRUE(moved) << moved.message();
+        expect_sound_join(path, duration);
+        EXPECT_NEAR(probe_duration(path), duration, 0.001);
+        EXPECT_EQ(packet_checksums(path), before);
+        EXPECT_EQ(inode_of(path) == inode, same_file) << "inode before " << inode;
+        EXPECT_EQ(hidden_files(std::filesystem::path(path).parent_path()),
+                  std::vector<std::string>{});
+    }
+};
+
+TEST_F(Mp4MoveMoov, InsertsRoomInFrontWhereTheFileSystemCan) {
+    if (const std::string refusal = insert_range_refusal(m_dir.path()); !refusal.empty()) {
+        GTEST_SKIP() << "the test folder's file system does not insert room (" << refusal
+                     << "); the copying move is tested on tmpfs";
+    }
+    const std::string path = make_plain_mp4(m_dir / "plain.mp4");
+    expect_moov_moved(path, true);
+    const auto boxes = top_level_boxes(path);
+    ASSERT_GE(boxes.size(), 3U);
+    EXPECT_EQ(boxes[0], "ftyp");
+    EXPECT_EQ(boxes[1], "moov");
+    EXPECT_EQ(boxes[2], "free");
+}
+
+TEST_F(Mp4MoveMoov, CopiesTheFileWhereTheFileSystemCannotInsertRoom) {
+    TmpfsDir tmpfs;
+    OV2HA_REQUIRE_TMPFS_WITHOUT_INSERT(tmpfs);
+    const std::string plain = make_plain_mp4(m_dir / "plain.mp4");
+    std::filesystem::copy_file(plain, tmpfs / "plain.mp4");
+    expect_moov_moved(tmpfs / "plain.mp4", false);
+    const auto boxes = top_level_boxes(tmpfs / "plain.mp4");
+    EXPECT_EQ(boxes, (std::vector<std::string>{"ftyp", "moov", "free", "mdat"}));
+}
+
+TEST_F(Mp4MoveMoov, FollowsA64BitMdatSizeAndAMoovRunningToTheEnd) {
+    // Rewrite ffmpeg's [free 8][mdat] as one mdat with a 64-bit size (what
+    // the muxer does past 4 GiB) and give the moov size 0 ("to the end").
+    const std::string path = make_plain_mp4(m_dir / "plain.mp4");
+    const std::string before = packet_checksums(path);
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    const auto read32 = [&file](std::uint64_t at) {
+        unsigned char bytes[4] = {};
+        file.seekg(static_cast<std::streamoff>(at));
+        file.read(reinterpret_cast<char*>(bytes), 4);
+        return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
+               (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
+    };
+    const auto write_be = [&file](std::uint64_t at, std::uint64_t value, int bytes) {
+        file.seekp(static_cast<std::streamoff>(at));
+        for (int i = bytes - 1; i >= 0; --i) {
+            file.put(static_cast<char>((value >> (8 * i)) & 0xff));
+        }
+    };
+    const std::uint64_t free_at = read32(0);
+    const std::uint64_t mdat_at = free_at + 8;
+    const std::uint64_t mdat_size = read32(mdat_at);
+    const std::uint64_t moov_at = mdat_at + mdat_size;
+    write_be(free_at, 1, 4);
+    file.seekp(static_cast<std::streamoff>(free_at + 4));
+    file.write("mdat", 4);
+    write_be(free_at + 8, mdat_size + 8, 8);
+    write_be(moov_at, 0, 4);
+    file.close();
+    ASSERT_EQ(top_level_boxes(path), (std::vector<std::string>{"ftyp", "mdat", "moov"}));
+    ASSERT_EQ(packet_checksums(path), before) << "the rewritten file must still be read alike";
+    expect_moov_moved(path, insert_range_refusal(m_dir.path()).empty());
+}
+
+TEST_F(Mp4MoveMoov, WidensChunkOffsetsThatWouldPass4GiB) {
+    if (const std::string refusal = insert_range_refusal(m_dir.path()); !refusal.empty()) {
+        GTEST_SKIP() << "the test folder's file system does not insert room (" << refusal
+                     << "); copying a 4 GiB file is too slow for a test";
+    }
+    // A sparse file whose one chunk sits just below 4 GiB, so that the room
+    // put in front pushes its offset past what a 32-bit stco holds.
+    const auto box = [](const char* type, const std::string& payload) {
+        std::string bytes;
+        const auto size = static_cast<std::uint32_t>(8 + payload.size());
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            bytes += static_cast<char>((size >> shift) & 0xff);
+        }
+        return bytes + type + payload;
+    };
+    const std::uint64_t chunk_at = 0xfffff800;
+    const std::string chunk = "sixteen bytes...";
+    const std::string stco_entries = std::string("\0\0\0\0\0\0\0\1\xff\xff\xf8\0", 12);
+    const std::string moov =
+        box("moov", box("trak", box("mdia", box("minf", box("stbl", box("stco", stco_entries))))));
+    const std::string ftyp = box("ftyp", std::string("isom\0\0\2\0isom", 12));
+    std::string mdat_header = std::string("\0\0\0\1mdat", 8);
+    const std::uint64_t mdat_size = chunk_at + chunk.size() - ftyp.size();
+    for (int shift = 56; shift >= 0; shift -= 8) {
+        mdat_header += static_cast<char>((mdat_size >> shift) & 0xff);
+    }
+    const std::string path = m_dir / "sparse.mp4";
+    {
+        std::ofstream file(path, std::ios::binary);
+        file << ftyp << mdat_header;
+        file.seekp(static_cast<std::streamoff>(chunk_at));
+        file << chunk << moov;
+    }
+    ASSERT_EQ(top_level_boxes(path), (std::vector<std::string>{"ftyp", "mdat", "moov"}));
+
+    const auto moved = media::move_moov_to_front(path);
+    ASSERT_TRUE(moved) << moved.message();
+    EXPECT_EQ(top_level_boxes(path),
+              (std::vector<std::string>{"ftyp", "moov", "free", "free", "mdat"}));
+    std::ifstream file(path, std::ios::binary);
+    std::string front(4096, '\0');
+    file.read(front.data(), static_cast<std::streamsize>(front.size()));
+    EXPECT_EQ(front.find("stco"), std::string::npos);
+    const auto co64 = front.find("co64");
+    ASSERT_NE(co64, std::string::npos);
+    std::uint64_t offset = 0;
+    for (size_t i = 0; i < 8; ++i) {
+        offset = (offset << 8) | static_cast<unsigned char>(front[co64 + 12 + i]);
+    }
+    EXPECT_GT(offset, 0xffffffffULL);
+    std::string found(chunk.size(), '\0');
+    file.seekg(static_cast<std::streamoff>(offset));
+    file.read(found.data(), static_cast<std::streamsize>(found.size()));
+    EXPECT_EQ(found, chunk) << "the widened offset " << offset << " must still find the chunk";
+}
+
+TEST_F(Mp4MoveMoov, RefusesFilesItCannotRearrangeAndLeavesThemAlone) {
+    const std::string faststart = m_dir / "faststart.mp4";
+    auto argv = std::vector<std::string>{
+        "ffmpeg",  "-v",        "error",     "-y",
+        "-f",      "lavfi",     "-i",        "testsrc2=size=160x120:rate=25",
+        "-t",      "1",         "-c:v",      "libx264",
+        "-preset", "ultrafast", "-movflags", "+faststart",
+        faststart};
+    ASSERT_EQ(run(argv).exit_code, 0);
+    std::ofstream(m_dir / "text.mp4") << "not an mp4, just words";
+    for (const auto& [name, words] : std::vector<std::pair<std::string, std::string>>{
+             {"faststart.mp4", "does not end with its moov"},
+             {"text.mp4", "not a well-formed MP4"}}) {
+        const std::string before = slurp(m_dir / name);
+        const auto moved = media::move_moov_to_front(m_dir / name);
+        ASSERT_FALSE(moved) << name;
+        EXPECT_NE(moved.message().find(words), std::string::npos) << moved.message();
+        EXPECT_NE(moved.message().find(m_dir / name), std::string::npos) << moved.message();
+        EXPECT_TRUE(slurp(m_dir / name) == before) << name << " was changed";
+    }
+}
+
 // The library as the recorder calls it.
 class JoinChunks : public Join {};
 
@@ -420,6 +679,188 @@ TEST_F(JoinChunks, NoChunksIsAnError) {
     const auto report = media::join_chunks(options);
     ASSERT_FALSE(report);
     EXPECT_NE(report.message().find("no chunk files"), std::string::npos) << report.message();
+}
+
+TEST_F(JoinChunks, JoinOnTmpfsCopiesTheMoovToTheFront) {
+    TmpfsDir tmpfs;
+    OV2HA_REQUIRE_TMPFS_WITHOUT_INSERT(tmpfs);
+    const auto chunks = make_test_chunks(m_dir / "chunks", {});
+    ASSERT_EQ(chunks.size(), 3U);
+    auto listed = chunks::list_chunk_folder(m_dir / "chunks");
+    ASSERT_TRUE(listed);
+    media::JoinOptions options;
+    options.chunks = *listed;
+    options.output_path = tmpfs / "out.mp4";
+    const auto report = media::join_chunks(options);
+    ASSERT_TRUE(report) << report.message();
+    expect_sound_join(tmpfs / "out.mp4", total_duration(chunks));
+    expect_continuous_timeline(tmpfs / "out.mp4");
+    EXPECT_EQ(report->output_bytes, std::filesystem::file_size(tmpfs / "out.mp4"));
+    EXPECT_EQ(hidden_files(tmpfs.path()), std::vector<std::string>{});
+}
+
+// The writer the recorder feeds one chunk at a time while it records.
+class JoinWriting : public Join {
+  protected:
+    std::vector<chunks::ChunkFile> listed_chunks() {
+        auto listed = chunks::list_chunk_folder(m_dir / "chunks");
+        EXPECT_TRUE(listed) << listed.message();
+        return listed ? *listed : std::vector<chunks::ChunkFile>{};
+    }
+};
+
+TEST_F(JoinWriting, ChunksAppendedOneAtATimeJoinSeamlessly) {
+    const auto chunks = make_test_chunks(m_dir / "chunks", {});
+    ASSERT_EQ(chunks.size(), 3U);
+    const std::string temporary = m_dir / ".out.mp4.live";
+    auto writer = media::JoinWriter::create(temporary);
+    ASSERT_TRUE(writer) << writer.message();
+    EXPECT_FALSE(std::filesystem::exists(temporary)) << "created before the first chunk";
+    const auto listed = listed_chunks();
+    for (const auto& chunk : listed) {
+        const auto appended = (*writer)->append(chunk);
+        ASSERT_TRUE(appended) << appended.message();
+        EXPECT_TRUE(std::filesystem::exists(temporary));
+    }
+    ASSERT_EQ((*writer)->appended().size(), listed.size());
+    for (size_t i = 0; i < listed.size(); ++i) {
+        EXPECT_EQ((*writer)->appended()[i].path, listed[i].path);
+    }
+    const auto report = (*writer)->finish(m_dir / "out.mp4");
+    ASSERT_TRUE(report) << report.message();
+    ASSERT_EQ(report->chunks.size(), 3U);
+    for (const auto& outcome : report->chunks) {
+        EXPECT_EQ(outcome.status, "ok") << outcome.chunk << ": " << outcome.detail;
+    }
+    EXPECT_FALSE(std::filesystem::exists(temporary));
+    expect_sound_join(m_dir / "out.mp4", total_duration(chunks));
+    expect_continuous_timeline(m_dir / "out.mp4");
+    EXPECT_EQ(report->output_bytes, std::filesystem::file_size(m_dir / "out.mp4"));
+    EXPECT_NEAR(report->duration_seconds, probe_duration(m_dir / "out.mp4"), 0.01);
+
+    const auto again = (*writer)->finish(m_dir / "again.mp4");
+    EXPECT_FALSE(again);
+    EXPECT_FALSE(std::filesystem::exists(m_dir / "again.mp4"));
+}
+
+TEST_F(JoinWriting, AudioStoredBeforeVideoWaitsForTheFirstVideoPacket) {
+    // Audio is the first track, so each chunk's first second of audio packets
+    // comes before its first video packet, which fixes the chunk's place.
+    std::filesystem::create_directories(m_dir / "chunks");
+    const RunResult made = run({"ffmpeg",
+                                "-v",
+                                "error",
+                                "-y",
+                                "-f",
+                                "lavfi",
+                                "-i",
+                                "testsrc2=size=320x240:rate=25",
+                                "-f",
+                                "lavfi",
+                                "-i",
+                                "sine=frequency=440:sample_rate=48000",
+                                "-t",
+                                "6",
+                                "-map",
+                                "1:a",
+                                "-map",
+                                "0:v",
+                                "-c:v",
+                                "libx264",
+                                "-preset",
+                                "ultrafast",
+                                "-pix_fmt",
+                                "yuv420p",
+                                "-force_key_frames",
+                                "expr:gte(t,n_forced*1)",
+                                "-c:a",
+                                "aac",
+                                "-b:a",
+                                "64k",
+                                "-f",
+                                "segment",
+                                "-segment_time",
+                                "2",
+                                "-segment_start_number",
+                                "1",
+                                "-segment_format",
+                                "mp4",
+                                "-segment_format_options",
+                                "movflags=+frag_keyframe+empty_moov+default_base_moof+delay_moov",
+                                m_dir / "chunks/%04d.mp4"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    const auto first = run({"ffprobe", "-v", "error", "-show_entries", "packet=codec_type", "-of",
+                            "csv=p=0", m_dir / "chunks/0002.mp4"});
+    ASSERT_EQ(first.out.rfind("audio", 0), 0U) << "the chunk must start with audio packets";
+    const auto listed = listed_chunks();
+    ASSERT_EQ(listed.size(), 3U);
+    media::JoinOptions options;
+    options.chunks = listed;
+    options.output_path = m_dir / "out.mp4";
+    const auto report = media::join_chunks(options);
+    ASSERT_TRUE(report) << report.message();
+    for (const auto& outcome : report->chunks) {
+        EXPECT_EQ(outcome.status, "ok") << outcome.chunk << ": " << outcome.detail;
+        EXPECT_EQ(outcome.packets_dropped, 0U) << outcome.chunk;
+    }
+    double expected = 0;
+    for (const auto& chunk : listed) {
+        expected += probe_duration(chunk.path);
+    }
+    expect_sound_join(m_dir / "out.mp4", expected);
+    expect_continuous_timeline(m_dir / "out.mp4");
+}
+
+TEST_F(JoinWriting, NoReadableChunkCreatesNoFileAndCannotFinish) {
+    std::filesystem::create_directories(m_dir / "chunks");
+    std::ofstream(m_dir / "chunks/0001.mp4") << "garbage";
+    const std::string temporary = m_dir / ".out.mp4.live";
+    auto writer = media::JoinWriter::create(temporary);
+    ASSERT_TRUE(writer) << writer.message();
+    const auto appended = (*writer)->append(listed_chunks().at(0));
+    ASSERT_TRUE(appended) << "an unreadable chunk is skipped, not an error: " << appended.message();
+    EXPECT_FALSE(std::filesystem::exists(temporary));
+    const auto report = (*writer)->finish(m_dir / "out.mp4");
+    ASSERT_FALSE(report);
+    EXPECT_NE(report.message().find("none of the 1 chunk file(s) holds readable media"),
+              std::string::npos)
+        << report.message();
+    EXPECT_FALSE(std::filesystem::exists(m_dir / "out.mp4"));
+    EXPECT_EQ(hidden_files(m_dir.path()), std::vector<std::string>{});
+}
+
+TEST_F(JoinWriting, CancelledWriterTakesNothingMoreAndLeavesNothing) {
+    ASSERT_EQ(make_test_chunks(m_dir / "chunks", {}).size(), 3U);
+    const auto listed = listed_chunks();
+    const std::string temporary = m_dir / ".out.mp4.live";
+    auto writer = media::JoinWriter::create(temporary);
+    ASSERT_TRUE(writer) << writer.message();
+    std::atomic<bool> cancel{false};
+    ASSERT_TRUE((*writer)->append(listed[0], &cancel));
+    EXPECT_TRUE(std::filesystem::exists(temporary));
+    cancel.store(true);
+    const auto cancelled = (*writer)->append(listed[1], &cancel);
+    ASSERT_FALSE(cancelled);
+    EXPECT_NE(cancelled.message().find("cancelled"), std::string::npos) << cancelled.message();
+    cancel.store(false);
+    EXPECT_FALSE((*writer)->append(listed[2], &cancel));
+    EXPECT_EQ((*writer)->appended().size(), 3U);
+    EXPECT_FALSE((*writer)->finish(m_dir / "out.mp4"));
+    writer->reset();
+    EXPECT_FALSE(std::filesystem::exists(m_dir / "out.mp4"));
+    EXPECT_EQ(hidden_files(m_dir.path()), std::vector<std::string>{});
+}
+
+TEST_F(JoinWriting, UnfinishedWriterRemovesItsFile) {
+    ASSERT_EQ(make_test_chunks(m_dir / "chunks", {}).size(), 3U);
+    const std::string temporary = m_dir / ".out.mp4.live";
+    {
+        auto writer = media::JoinWriter::create(temporary);
+        ASSERT_TRUE(writer) << writer.message();
+        ASSERT_TRUE((*writer)->append(listed_chunks().at(0)));
+        EXPECT_TRUE(std::filesystem::exists(temporary));
+    }
+    EXPECT_EQ(hidden_files(m_dir.path()), std::vector<std::string>{});
 }
 
 } // namespace

@@ -91,3 +91,32 @@ TEST(Validators, FileName) {
 
 } // namespace
 } // namespace ov2ha
+
+namespace ov2ha {
+namespace {
+
+TEST(Validators, NonemptyAnyAndEmptyOr) {
+    EXPECT_TRUE(any_text()(""));
+    EXPECT_TRUE(any_text()("anything at all"));
+    EXPECT_TRUE(nonempty_text()("x"));
+    const auto empty = nonempty_text()("");
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.message(), "a non-empty value is required");
+    const auto id_or_unset = empty_or(safe_id());
+    EXPECT_TRUE(id_or_unset(""));
+    EXPECT_TRUE(id_or_unset("ses_1"));
+    EXPECT_FALSE(id_or_unset("a/b"));
+}
+
+TEST(Validators, ParseHelpers) {
+    EXPECT_EQ(parse_integer("-7"), -7);
+    EXPECT_EQ(parse_integer("+7"), 7);
+    EXPECT_FALSE(parse_integer("7x"));
+    EXPECT_FALSE(parse_integer("99999999999999999999"));
+    EXPECT_EQ(parse_boolean("TRUE"), true);
+    EXPECT_EQ(parse_boolean("off"), false);
+    EXPECT_FALSE(parse_boolean("2"));
+}
+
+} // namespace
+} // namespace ov2ha
