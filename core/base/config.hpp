@@ -21,11 +21,12 @@ struct Assignment {
 };
 
 struct ConfigInputs {
-    std::vector<std::string> sections;          // sections the command reads, e.g. {"log", "recorder"}
-    std::optional<std::string> config_file;     // --config; else $OV2HA_CONFIG; else /etc/ov2ha/ov2ha.toml
+    std::vector<std::string> sections; // sections the command reads, e.g. {"log", "recorder"}
+    std::optional<std::string>
+        config_file; // --config; else $OV2HA_CONFIG; else /etc/ov2ha/ov2ha.toml
     std::string default_config_file = "/etc/ov2ha/ov2ha.toml"; // read only when present
     std::map<std::string, std::string> environment;
-    std::string dotenv_folder_key;              // when set, "<value of this key>/.env" is read if present
+    std::string dotenv_folder_key; // when set, "<value of this key>/.env" is read if present
     std::vector<Assignment> flags;
 };
 
@@ -46,6 +47,10 @@ class Config {
     long long integer(const std::string& key) const;
     bool boolean(const std::string& key) const;
     const std::string& source(const std::string& key) const;
+
+    // "bad setting KEY="VALUE" from SOURCE: WHY", a secret's value shown as ***: the
+    // words for a value that passed its row's validator but cannot work with others.
+    std::string bad_setting_text(const std::string& key, const std::string& why) const;
 
     // "key = value  # source" lines for the given sections, secrets as ***.
     std::string describe(const std::vector<std::string>& sections) const;
