@@ -7,7 +7,7 @@ export OV2HA=${OV2HA:-build/ov2ha}
 export BENCH_DIR=${BENCH_DIR:-bench-out}
 mkdir -p "$BENCH_DIR"
 
-for bench in join_bench.sh record_cpu_bench.sh stop_bench.sh; do
+for bench in join_bench.sh record_cpu_bench.sh stop_bench.sh upload_bench.sh; do
     echo "== $bench"
     "$here/$bench"
 done

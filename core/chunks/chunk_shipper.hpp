@@ -34,6 +34,8 @@ struct ShipItem {
                       // the shipping order; unique among the items of one shipper
 };
 
+// How a shipper ships: where it journals, how many files at once, how it waits and
+// when it gives up.
 struct ShipperSettings {
     std::string journal_path; // empty: no journal, nothing is remembered across runs
     int parallelism = 4;      // files uploading at once
@@ -73,6 +75,7 @@ struct ShipperEvents {
         failed;
 };
 
+// The queue and its uploads; see the top of this file. Loop thread only.
 class ChunkShipper {
   public:
     // Owns `client`, which no one else may close. Nothing starts before start().
@@ -94,8 +97,8 @@ class ChunkShipper {
     void offer(ShipItem item);
 
     // Ships what is queued for at most `bound`, then abandons the uploads still running
-    // and closes the client. `done` runs once on the loop thread, after any journal write
-    // under way is durable, with the files left unconfirmed (in shipping order).
+    // and closes the client; call it once. `done` runs once on the loop thread, after any journal
+    // write under way is durable, with the files left unconfirmed (in shipping order).
     void drain(std::chrono::milliseconds bound, std::function<void(std::vector<ShipItem>)> done);
 
     // The client, for other operations on the same bucket (listing, creating it).

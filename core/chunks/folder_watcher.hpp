@@ -18,11 +18,14 @@
 
 namespace ov2ha::chunks {
 
+// How long a file must stay unchanged, and how often the whole folder is listed.
 struct WatchSettings {
     std::chrono::milliseconds settle{2000};        // unchanged this long means finished
     std::chrono::milliseconds scan_interval{5000}; // full listing this often
 };
 
+// One folder's watch; see the top of this file. Owns its inotify descriptor, poll handle
+// and timers, all released by stop().
 class FolderWatcher {
   public:
     // `finished` runs on the loop thread for each finished shippable file of `folder`

@@ -21,6 +21,7 @@ struct SeenFile {
     FileStamp stamp;
 };
 
+// What the looks so far say about each file of one folder. One owner, no thread of its own.
 class StableFiles {
   public:
     explicit StableFiles(std::chrono::milliseconds settle) : m_settle_ms(settle.count()) {}

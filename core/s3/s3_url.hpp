@@ -9,6 +9,7 @@
 
 namespace ov2ha::s3 {
 
+// Where an s3:// URL points.
 struct S3Url {
     std::string bucket;
     std::string prefix; // without leading or trailing '/'; empty for the bucket's root

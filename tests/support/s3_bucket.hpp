@@ -12,6 +12,7 @@
 
 namespace ov2ha::test {
 
+// One bucket seen through its own client and loop; test thread only.
 class BucketProbe {
   public:
     // A client for `settings` on its own loop; a bad setting fails the current test.
