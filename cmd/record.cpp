@@ -27,10 +27,19 @@ OpenVidu runs `echo 'q' > stop` in the container's / folder), send SIGTERM or SI
 set --max-duration. The last chunk is closed, the chunks are joined into <VIDEO_NAME>.mp4
 (faststart), then <VIDEO_ID>.info, <VIDEO_ID>.jpg and .recording.<VIDEO_ID> are written.
 
+With HA_RECORDING_STORAGE=s3 (--storage s3) each chunk is also uploaded the moment it closes,
+to [<--key-prefix>/]<VIDEO_ID>/chunks/NNNN.mp4 in HA_AWS_S3_BUCKET at HA_AWS_S3_SERVICE_ENDPOINT,
+signed with HA_AWS_ACCESS_KEY and HA_AWS_SECRET_KEY. Numbering also continues after the
+highest chunk already in the bucket for this VIDEO_ID. Confirmed uploads are recorded in
+<chunks>/.ov2ha-upload-journal; while S3 is unreachable chunks stay on disk and are retried.
+At stop, uploads run beside the join for at most --stop-wait-seconds; what is left stays
+unconfirmed in the journal (`ov2ha watch` on the chunk folder ships it).
+
 Environment, as OpenVidu sets it in the container: VIDEO_ID, VIDEO_NAME, VIDEO_FORMAT,
 RESOLUTION, FRAMERATE, ONLY_VIDEO, RECORDING_JSON, URL, DISPLAY; as ov2-ha-recorder
-deployments set it: CHUNK_TIME_SIZE, CHUNK_FOLDER, START_CHUNK; and OV2HA_RECORDER_<KEY>,
-OV2HA_ENCODER_<KEY> for every setting. The same names may stand in /recordings/.env (that
+deployments set it: CHUNK_TIME_SIZE, CHUNK_FOLDER, START_CHUNK, HA_RECORDING_STORAGE and the
+HA_AWS_* names above; and OV2HA_RECORDER_<KEY>, OV2HA_ENCODER_<KEY>, OV2HA_STORAGE_<KEY>,
+OV2HA_S3_<KEY> for every setting. The same names may stand in /recordings/.env (that
 is, <recordings>/.env: KEY=VALUE lines, # comments), which the real environment overrides.
 
 Exit codes: 0 recorded and final files written; 1 capture or join failed (.recording says
@@ -72,8 +81,9 @@ int run_record(const Config& config) {
 } // namespace
 
 void setup_record(cli::Cli& cli) {
-    CLI::App* command = cli.add_command(
-        {"record", k_description, {"recorder", "encoder"}, "recorder.recordings_dir", run_record});
+    CLI::App* command = cli.add_command({"record", k_description,
+                                         {"recorder", "encoder", "storage", "s3"},
+                                         "recorder.recordings_dir", run_record});
     for (const char* key :
          {"recorder.recordings_dir", "recorder.video_id", "recorder.video_name",
           "recorder.chunk_time_size", "recorder.chunk_folder", "recorder.start_chunk",
@@ -81,7 +91,9 @@ void setup_record(cli::Cli& cli) {
           "recorder.only_video", "recorder.display", "recorder.resolution", "recorder.framerate",
           "recorder.stop_file", "recorder.max_duration", "encoder.video_codec", "encoder.preset",
           "encoder.crf", "encoder.pixel_format", "encoder.audio_codec", "encoder.audio_bitrate",
-          "encoder.audio_sample_rate"}) {
+          "encoder.audio_sample_rate", "storage.mode", "storage.key_prefix",
+          "storage.stop_wait_seconds", "storage.upload_parallelism", "storage.retry_max_seconds",
+          "s3.endpoint", "s3.bucket", "s3.region", "s3.path_style"}) {
         cli.add_setting_flag(command, key);
     }
 }

@@ -184,11 +184,8 @@ Result<Config> Config::load(const ConfigInputs& inputs) {
         if (!in_sections(spec, inputs.sections)) {
             continue;
         }
-        const Value& value = config.at(spec.key);
-        if (auto checked = spec.validate(value.text); !checked) {
-            const std::string shown = spec.secret ? "***" : "\"" + value.text + "\"";
-            return failure("bad setting " + spec.key + "=" + shown + " from " + value.source +
-                           ": " + checked.message());
+        if (auto checked = spec.validate(config.text(spec.key)); !checked) {
+            return failure(config.bad_setting_text(spec.key, checked.message()));
         }
     }
     return config;
@@ -221,6 +218,13 @@ bool Config::boolean(const std::string& key) const {
 }
 
 const std::string& Config::source(const std::string& key) const { return at(key).source; }
+
+std::string Config::bad_setting_text(const std::string& key, const std::string& why) const {
+    const Value& value = at(key);
+    const SettingSpec* spec = find_setting(key);
+    const std::string shown = spec && spec->secret ? "***" : "\"" + value.text + "\"";
+    return "bad setting " + key + "=" + shown + " from " + value.source + ": " + why;
+}
 
 std::string Config::describe(const std::vector<std::string>& sections) const {
     std::string text;

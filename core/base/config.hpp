@@ -47,6 +47,10 @@ class Config {
     bool boolean(const std::string& key) const;
     const std::string& source(const std::string& key) const;
 
+    // "bad setting KEY="VALUE" from SOURCE: WHY", a secret's value shown as ***: the
+    // words for a value that passed its row's validator but cannot work with others.
+    std::string bad_setting_text(const std::string& key, const std::string& why) const;
+
     // "key = value  # source" lines for the given sections, secrets as ***.
     std::string describe(const std::vector<std::string>& sections) const;
 

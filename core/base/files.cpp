@@ -101,6 +101,22 @@ Result<std::string> read_file(const std::string& path) {
     return bytes;
 }
 
+Result<std::optional<FileStamp>> stamp_file(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) {
+            return std::optional<FileStamp>();
+        }
+        return failure(errno_text("stat", path));
+    }
+    if (!S_ISREG(info.st_mode)) {
+        return std::optional<FileStamp>();
+    }
+    return std::optional<FileStamp>(FileStamp{
+        static_cast<std::uint64_t>(info.st_size),
+        static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec});
+}
+
 Status make_folders(const std::string& path) {
     std::error_code error;
     std::filesystem::create_directories(path, error);

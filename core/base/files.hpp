@@ -5,6 +5,8 @@
 
 #include "core/base/result.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,5 +26,17 @@ Result<std::string> read_file(const std::string& path);
 
 // Creates `path` and its parents (like mkdir -p).
 Status make_folders(const std::string& path);
+
+// What tells one version of a file from the next: its size and modification time.
+struct FileStamp {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0; // nanoseconds since the epoch
+
+    bool operator==(const FileStamp&) const = default;
+};
+
+// The stamp of the regular file at `path` (symbolic links followed); nullopt when there
+// is no such file or it is not a regular file. Other failures are errors in words.
+Result<std::optional<FileStamp>> stamp_file(const std::string& path);
 
 } // namespace ov2ha

@@ -26,6 +26,14 @@ SettingSpec row(std::string key, SettingType type, std::string default_value, Va
                        std::move(legacy), false, std::move(flag),          std::move(help)};
 }
 
+// A row whose value is never shown (--print-config prints ***) nor logged.
+SettingSpec secret_row(std::string key, std::vector<std::string> legacy, std::string help) {
+    SettingSpec spec = row(std::move(key), SettingType::text, "", any_text(), std::move(legacy), "",
+                           std::move(help));
+    spec.secret = true;
+    return spec;
+}
+
 std::vector<SettingSpec> make_table() {
     using T = SettingType;
     return {
@@ -87,6 +95,61 @@ std::vector<SettingSpec> make_table() {
             "--audio-bitrate", "audio bits per second"),
         row("encoder.audio_sample_rate", T::integer, "48000", integer_between(8000, 192000), {},
             "--audio-sample-rate", "audio samples per second"),
+
+        row("storage.mode", T::text, "local", one_of({"local", "s3"}), {"HA_RECORDING_STORAGE"},
+            "--storage",
+            "where record keeps chunks: local only, or also shipped to S3 as each one closes"),
+        row("storage.key_prefix", T::text, "", any_text(), {}, "--key-prefix",
+            "record in s3 mode: keys are <prefix>/<VIDEO_ID>/chunks/NNNN.mp4; empty means "
+            "<VIDEO_ID>/chunks/NNNN.mp4"),
+        row("storage.upload_parallelism", T::integer, "4", integer_between(1, 64), {},
+            "--upload-parallelism", "files uploaded at the same time"),
+        row("storage.retry_max_seconds", T::integer, "30", integer_between(1, 3600), {},
+            "--retry-max-seconds",
+            "longest wait between two tries while S3 is unreachable (files stay on disk)"),
+        row("storage.stop_wait_seconds", T::integer, "20", integer_between(0, 3600), {},
+            "--stop-wait-seconds",
+            "at stop, how long uploads may still run before the rest is left for later"),
+
+        row("watch.stable_seconds", T::integer, "10", integer_between(0, 3600), {},
+            "--stable-seconds",
+            "a file is shipped once its writer closed it, or once its size and mtime have not "
+            "changed for this long"),
+        row("watch.scan_seconds", T::integer, "5", integer_between(1, 3600), {}, "--scan-seconds",
+            "full look at the folder this often, besides inotify events"),
+        row("watch.delete_after_upload", T::boolean, "false", boolean_word(), {},
+            "--delete-after-upload", "remove a local file once its upload is confirmed"),
+
+        row("s3.endpoint", T::text, "", any_text(), {"HA_AWS_S3_SERVICE_ENDPOINT"}, "--s3-endpoint",
+            "S3 endpoint URL http(s)://host[:port] (MinIO, Ceph, ...); empty means AWS"),
+        row("s3.region", T::text, "us-east-1", nonempty_text(), {}, "--s3-region",
+            "signing region (also names the AWS endpoint)"),
+        row("s3.bucket", T::text, "", any_text(), {"HA_AWS_S3_BUCKET"}, "--s3-bucket",
+            "bucket the chunks go to"),
+        row("s3.access_key", T::text, "", any_text(), {"HA_AWS_ACCESS_KEY"}, "", "access key id"),
+        secret_row("s3.secret_key", {"HA_AWS_SECRET_KEY"}, "secret access key"),
+        row("s3.path_style", T::text, "auto", one_of({"auto", "true", "false"}), {},
+            "--s3-path-style",
+            "path-style addressing (endpoint/bucket/key); auto: on for custom endpoints, off "
+            "for AWS"),
+        row("s3.connect_timeout_seconds", T::integer, "10", integer_between(1, 600), {}, "",
+            "a connection not made within this time is tried again"),
+        row("s3.stall_seconds", T::integer, "30", integer_between(1, 3600), {}, "",
+            "a request that moves no byte for this long is tried again"),
+        row("s3.request_timeout_seconds", T::integer, "0", integer_between(0, 86400), {}, "",
+            "longest time one request may take; 0 means no limit"),
+        row("s3.max_attempts", T::integer, "4", integer_between(1, 100), {}, "",
+            "tries per request on 5xx, timeouts and connection errors (4xx is not retried)"),
+        row("s3.retry_base_ms", T::integer, "200", integer_between(0, 600000), {}, "",
+            "first wait between tries of one request; doubles each time, with jitter"),
+        row("s3.retry_max_ms", T::integer, "20000", integer_between(0, 600000), {}, "",
+            "longest wait between tries of one request"),
+        row("s3.multipart_threshold_mb", T::integer, "64", integer_between(5, 5 * 1024 * 1024), {},
+            "--multipart-threshold-mb", "files larger than this many MiB go up in parts"),
+        row("s3.part_size_mb", T::integer, "8", integer_between(5, 5 * 1024), {}, "--part-size-mb",
+            "MiB per part of a multipart upload"),
+        row("s3.part_parallelism", T::integer, "4", integer_between(1, 64), {},
+            "--part-parallelism", "parts of one file uploaded at the same time"),
     };
 }
 

@@ -37,6 +37,35 @@ void sort_chunks(std::vector<ChunkFile>& chunks) {
               [](const ChunkFile& a, const ChunkFile& b) { return a.number < b.number; });
 }
 
+bool ships_before(std::string_view a, std::string_view b) {
+    const auto number = [](std::string_view name) {
+        const size_t slash = name.rfind('/');
+        return parse_chunk_number(slash == std::string_view::npos ? name : name.substr(slash + 1));
+    };
+    const auto number_a = number(a);
+    const auto number_b = number(b);
+    if (number_a && number_b && *number_a != *number_b) {
+        return *number_a < *number_b;
+    }
+    if (number_a.has_value() != number_b.has_value()) {
+        return number_a.has_value();
+    }
+    return a < b;
+}
+
+bool is_shippable_name(std::string_view file_name) {
+    if (file_name.empty() || file_name.front() == '.' || file_name.back() == '~') {
+        return false;
+    }
+    for (std::string_view suffix : {".tmp", ".part", ".partial", ".swp"}) {
+        if (file_name.size() >= suffix.size() &&
+            file_name.substr(file_name.size() - suffix.size()) == suffix) {
+            return false;
+        }
+    }
+    return true;
+}
+
 std::uint64_t next_chunk_number(std::optional<std::uint64_t> highest_local,
                                 std::optional<std::uint64_t> highest_remote,
                                 std::uint64_t start_chunk) {

@@ -25,6 +25,14 @@ struct ChunkFile {
 // Sorts by number; the order every reader of chunks uses.
 void sort_chunks(std::vector<ChunkFile>& chunks);
 
+// The order files are shipped in: chunk names (NNNN.mp4, judged by the text after the last
+// '/') by number, then every other name by text. A strict weak order.
+bool ships_before(std::string_view a, std::string_view b);
+
+// False for names a watcher must leave alone: hidden files (".x", which includes ov2ha's
+// own temporaries and journal) and temporaries (*.tmp, *.part, *.partial, *.swp, *~).
+bool is_shippable_name(std::string_view file_name);
+
 // The number a new chunk takes: one past the highest seen anywhere, and not
 // below `start_chunk` (START_CHUNK). Numbers may skip, never repeat.
 std::uint64_t next_chunk_number(std::optional<std::uint64_t> highest_local,

@@ -1,6 +1,10 @@
 // Config -> RecorderPlan; see recorder_plan.hpp.
 #include "core/recorder/recorder_plan.hpp"
 
+#include "core/chunks/upload_journal.hpp"
+#include "core/s3/s3_url.hpp"
+#include "core/s3/settings_from_config.hpp"
+
 #include <filesystem>
 
 namespace ov2ha::recorder {
@@ -67,6 +71,24 @@ Result<RecorderPlan> plan_recording(const Config& config) {
     plan.start_chunk = static_cast<std::uint64_t>(config.integer("recorder.start_chunk"));
     plan.recording_json = config.text("recorder.recording_json");
     plan.max_duration_seconds = static_cast<int>(config.integer("recorder.max_duration"));
+
+    if (config.text("storage.mode") == "s3") {
+        auto s3 = s3::settings_from_config(config);
+        if (!s3) {
+            return s3.error();
+        }
+        StoragePlan storage;
+        storage.s3 = std::move(*s3);
+        std::string prefix = config.text("storage.key_prefix");
+        while (!prefix.empty() && prefix.back() == '/') {
+            prefix.pop_back();
+        }
+        storage.chunk_key_prefix = s3::key_under(prefix, plan.video_id + "/chunks");
+        storage.shipping = chunks::shipper_settings_from_config(
+            config, join_path(paths.chunk_folder, chunks::k_journal_file_name));
+        storage.stop_wait = std::chrono::seconds(config.integer("storage.stop_wait_seconds"));
+        plan.storage = std::move(storage);
+    }
     return plan;
 }
 

@@ -5,7 +5,7 @@
 #include "core/base/log.hpp"
 #include "core/chunks/chunk_folder.hpp"
 #include "core/openvidu/recording_json.hpp"
-#include "core/recorder/finalize.hpp"
+#include "core/s3/s3_url.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -20,6 +20,9 @@ constexpr uint64_t k_restart_delay_ms = 1000;
 constexpr int k_max_attempts_without_chunk = 5;
 // How often the stop file is looked at; OpenVidu waits 30 s, people less.
 constexpr unsigned k_stop_file_poll_ms = 200;
+// How long the capture waits for the bucket's listing of this VIDEO_ID's chunks in s3
+// mode; past it, numbering continues from the local chunks and START_CHUNK only.
+constexpr uint64_t k_listing_limit_ms = 5000;
 
 // Four bytes of size and an "ftyp" box: a non-empty file OpenVidu accepts as
 // "recording started" until the real video replaces it.
@@ -42,18 +45,25 @@ std::string seconds_text(double seconds) {
 RecorderSession::RecorderSession(uv_loop_t* loop, RecorderPlan plan,
                                  std::function<void(int)> on_done)
     : m_loop(loop), m_plan(std::move(plan)), m_on_done(std::move(on_done)), m_mailbox(loop),
-      m_live_join(loop, m_plan.paths.chunk_folder, m_plan.paths.final_video), m_sigterm(loop), m_sigint(loop), m_stop_file_poll(loop), m_max_duration(loop),
-      m_restart(loop) {
+      m_live_join(loop, m_plan.paths.chunk_folder, m_plan.paths.final_video), m_sigterm(loop),
+      m_sigint(loop), m_stop_file_poll(loop), m_max_duration(loop), m_restart(loop),
+      m_listing_limit(loop) {
     for (auto* handle : {reinterpret_cast<uv_handle_t*>(m_sigterm.get()),
                          reinterpret_cast<uv_handle_t*>(m_sigint.get()),
                          reinterpret_cast<uv_handle_t*>(m_stop_file_poll.get()),
                          reinterpret_cast<uv_handle_t*>(m_max_duration.get()),
-                         reinterpret_cast<uv_handle_t*>(m_restart.get())}) {
+                         reinterpret_cast<uv_handle_t*>(m_restart.get()),
+                         reinterpret_cast<uv_handle_t*>(m_listing_limit.get())}) {
         handle->data = this;
     }
 }
 
-RecorderSession::~RecorderSession() = default;
+RecorderSession::~RecorderSession() {
+    // Pending S3 callbacks run while the shipper closes its client; they must find the
+    // session whole.
+    m_phase = Phase::done;
+    m_shipper.reset();
+}
 
 Status RecorderSession::prepare_files() {
     const RecorderPaths& paths = m_plan.paths;
@@ -137,10 +147,105 @@ Status RecorderSession::start() {
                              ? m_plan.capture.audio->format + ":" + m_plan.capture.audio->spec
                              : "none"},
                {"chunks", m_plan.paths.chunk_folder},
+               {"storage", m_plan.storage ? "s3" : "local"},
                {"stop_file", m_plan.paths.stop_file}});
     m_live_join.start();
+    if (m_plan.storage) {
+        return start_shipping();
+    }
     start_capture();
     return success();
+}
+
+Status RecorderSession::start_shipping() {
+    const StoragePlan& storage = *m_plan.storage;
+    auto client = s3::S3Client::create(m_loop, storage.s3);
+    if (!client) {
+        return client.error();
+    }
+    chunks::ShipperEvents events;
+    events.confirmed = [](const chunks::ShipItem& item, const chunks::ShipReport& report) {
+        log::info("chunk uploaded", {{"chunk", item.name},
+                                     {"key", item.key},
+                                     {"bytes", std::to_string(report.size)},
+                                     {"seconds", seconds_text(report.seconds)}});
+    };
+    events.failed = [](const chunks::ShipItem& item, const std::string& error,
+                       std::optional<std::chrono::milliseconds> retry_in) {
+        log::warn("chunk upload failed; it stays on disk",
+                  {{"chunk", item.name},
+                   {"error", error},
+                   {"retry_in_ms", retry_in ? std::to_string(retry_in->count()) : "never"}});
+    };
+    m_shipper = std::make_unique<chunks::ChunkShipper>(m_loop, std::move(*client), storage.shipping,
+                                                       std::move(events));
+    m_shipper->start([this](Status ready) {
+        if (!ready) {
+            log::error("chunks are recorded but not shipped: the upload journal is unusable",
+                       {{"error", ready.message()}});
+        }
+    });
+    m_phase = Phase::listing;
+    uv_timer_start(
+        m_listing_limit.get(),
+        [](uv_timer_t* timer) {
+            auto* session = static_cast<RecorderSession*>(timer->data);
+            log::warn("the bucket's chunk listing takes too long; numbering from the local "
+                      "chunks and START_CHUNK",
+                      {{"waited_ms", std::to_string(k_listing_limit_ms)}});
+            session->begin_capture();
+        },
+        k_listing_limit_ms, 0);
+    m_shipper->client().list_objects(
+        storage.chunk_key_prefix + "/",
+        [this](s3::S3Result<std::vector<s3::ObjectInfo>> listing) { on_remote_listing(listing); });
+    return success();
+}
+
+void RecorderSession::on_remote_listing(const s3::S3Result<std::vector<s3::ObjectInfo>>& listing) {
+    if (m_phase != Phase::listing) {
+        return; // too late, stopped, or the session is closing
+    }
+    if (!listing) {
+        log::warn("cannot list the bucket's chunks; numbering from the local chunks and "
+                  "START_CHUNK",
+                  {{"error", listing.error().text()}});
+    } else {
+        const std::string prefix = m_plan.storage->chunk_key_prefix + "/";
+        for (const auto& object : *listing) {
+            if (const auto number = chunks::parse_chunk_number(object.key.substr(prefix.size()))) {
+                m_highest_remote = std::max(m_highest_remote.value_or(0), *number);
+            }
+        }
+        log::info("bucket listed",
+                  {{"prefix", prefix},
+                   {"objects", std::to_string(listing->size())},
+                   {"highest_chunk",
+                    m_highest_remote ? chunks::chunk_file_name(*m_highest_remote) : "none"}});
+    }
+    begin_capture();
+}
+
+void RecorderSession::begin_capture() {
+    if (m_phase != Phase::listing) {
+        return;
+    }
+    uv_timer_stop(m_listing_limit.get());
+    // Chunks an earlier run left unconfirmed go first; the journal skips confirmed ones.
+    if (auto existing = chunks::list_chunk_folder(m_plan.paths.chunk_folder); existing) {
+        for (const auto& chunk : *existing) {
+            ship_chunk(chunk.path);
+        }
+    }
+    start_capture();
+}
+
+void RecorderSession::ship_chunk(const std::string& path) {
+    if (!m_shipper) {
+        return;
+    }
+    const std::string name = std::filesystem::path(path).filename().string();
+    m_shipper->offer({path, m_plan.storage->chunk_key_prefix + "/" + name, name});
 }
 
 void RecorderSession::start_capture() {
@@ -150,8 +255,8 @@ void RecorderSession::start_capture() {
         highest_local = existing->back().number;
     }
     media::CaptureSettings settings = m_plan.capture;
-    settings.first_chunk_number = chunks::next_chunk_number(highest_local, std::nullopt,
-                                                            m_plan.start_chunk);
+    settings.first_chunk_number =
+        chunks::next_chunk_number(highest_local, m_highest_remote, m_plan.start_chunk);
     m_chunk_in_attempt = false;
     m_phase = Phase::recording;
 
@@ -168,6 +273,7 @@ void RecorderSession::start_capture() {
             m_live_join.add({event.number, event.path});
             log::info("chunk closed", {{"chunk", std::filesystem::path(event.path).filename()},
                                        {"seconds", seconds_text(event.media_seconds)}});
+            ship_chunk(event.path);
         });
     };
     callbacks.finished = [this](Status status) {
@@ -242,28 +348,59 @@ void RecorderSession::request_stop(const std::string& reason) {
 
 void RecorderSession::finalize() {
     m_phase = Phase::finalizing;
+    uv_timer_stop(m_listing_limit.get());
     const auto started = std::chrono::steady_clock::now();
+    if (m_shipper) {
+        // Uploads run beside the join, for at most the stop wait: OpenVidu allows 30 s.
+        log::info("shipping the last chunks",
+                  {{"pending", std::to_string(m_shipper->unfinished())},
+                   {"wait_seconds", std::to_string(m_plan.storage->stop_wait.count())}});
+        m_shipper->drain(m_plan.storage->stop_wait,
+                         [this](std::vector<chunks::ShipItem> unshipped) {
+                             if (unshipped.empty()) {
+                                 log::info("every chunk is in the bucket");
+                             }
+                             for (const auto& item : unshipped) {
+                                 log::error("chunk not uploaded; it stays in the chunk folder, "
+                                            "unconfirmed in the upload journal",
+                                            {{"chunk", item.path}, {"key", item.key}});
+                             }
+                             m_drained = true;
+                             finish_when_done();
+                         });
+    } else {
+        m_drained = true;
+    }
     m_live_join.finish([this, started](Result<media::JoinReport> joined) {
         auto outcome = std::make_shared<FinalOutcome>();
         auto shared_join = std::make_shared<Result<media::JoinReport>>(std::move(joined));
         const RecorderPaths paths = m_plan.paths;
         run_on_worker(
-            m_loop, [outcome, paths, shared_join] { *outcome = finalize_recording(paths, *shared_join); },
-            [this, outcome, started] { on_finalized(*outcome, started); });
+            m_loop,
+            [outcome, paths, shared_join] { *outcome = finalize_recording(paths, *shared_join); },
+            [this, outcome, started] {
+                const double seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                        .count();
+                if (outcome->failed) {
+                    log::error("recording failed", {{"video_id", m_plan.video_id},
+                                                    {"problem", outcome->problem}});
+                } else {
+                    log::info("recording finished",
+                              {{"video", m_plan.paths.final_video},
+                               {"duration", seconds_text(outcome->duration_seconds)},
+                               {"bytes", std::to_string(outcome->size_bytes)},
+                               {"finalize_seconds", seconds_text(seconds)}});
+                }
+                m_outcome = *outcome;
+                finish_when_done();
+            });
     });
 }
 
-void RecorderSession::on_finalized(const FinalOutcome& outcome,
-                                   std::chrono::steady_clock::time_point started) {
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (outcome.failed) {
-        log::error("recording failed", {{"video_id", m_plan.video_id}, {"problem", outcome.problem}});
-    } else {
-        log::info("recording finished", {{"video", m_plan.paths.final_video},
-                                          {"duration", seconds_text(outcome.duration_seconds)},
-                                          {"bytes", std::to_string(outcome.size_bytes)},
-                                          {"finalize_seconds", seconds_text(seconds)}});
+void RecorderSession::finish_when_done() {
+    if (!m_outcome || !m_drained || m_phase == Phase::done) {
+        return;
     }
     m_phase = Phase::done;
     m_sigterm.close();
@@ -271,8 +408,9 @@ void RecorderSession::on_finalized(const FinalOutcome& outcome,
     m_stop_file_poll.close();
     m_max_duration.close();
     m_restart.close();
+    m_listing_limit.close();
     m_mailbox.close();
-    m_on_done(outcome.failed || m_capture_failed ? 1 : 0);
+    m_on_done(m_outcome->failed || m_capture_failed ? 1 : 0);
 }
 
 } // namespace ov2ha::recorder

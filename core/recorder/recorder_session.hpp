@@ -1,10 +1,12 @@
 // One `ov2ha record` run on the loop: prepares the recording folder, runs and
-// supervises the capture pipeline, watches the stop triggers (stop file,
-// SIGTERM/SIGINT, max duration) and finalises the recording. Loop thread only.
+// supervises the capture pipeline, ships each closed chunk to S3 in s3 mode, watches the
+// stop triggers (stop file, SIGTERM/SIGINT, max duration) and finalises the recording.
+// Loop thread only.
 #pragma once
 
 #include "core/base/loop.hpp"
 #include "core/base/uv_handle.hpp"
+#include "core/chunks/chunk_shipper.hpp"
 #include "core/recorder/finalize.hpp"
 #include "core/recorder/live_join.hpp"
 #include "core/recorder/recorder_plan.hpp"
@@ -12,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace ov2ha::recorder {
@@ -26,22 +29,29 @@ class RecorderSession {
     RecorderSession& operator=(const RecorderSession&) = delete;
 
     // Writes .recording.<id>, the placeholder video and the empty stop file,
-    // then starts capturing. A failure here means nothing was started.
+    // then starts capturing; in s3 mode it first lists the bucket's chunks of this
+    // VIDEO_ID (for a few seconds at most) so numbering continues after them. A failure
+    // here means nothing was started.
     Status start();
 
     // Closes the last chunk and finalises; later calls are ignored.
     void request_stop(const std::string& reason);
 
   private:
-    enum class Phase { recording, restarting, stopping, finalizing, done };
+    enum class Phase { listing, recording, restarting, stopping, finalizing, done };
 
     Status prepare_files();
     Status watch_stop_triggers();
+    Status start_shipping();
+    void on_remote_listing(const s3::S3Result<std::vector<s3::ObjectInfo>>& listing);
+    void begin_capture();
     void start_capture();
+    void ship_chunk(const std::string& path);
     void on_capture_finished(const Status& status);
     void on_stop_file_changed();
     void finalize();
-    void on_finalized(const FinalOutcome& outcome, std::chrono::steady_clock::time_point started);
+    // Ends the run once the join and (in s3 mode) the upload drain are both over.
+    void finish_when_done();
 
     uv_loop_t* m_loop;
     RecorderPlan m_plan;
@@ -54,6 +64,11 @@ class RecorderSession {
     UvHandle<uv_fs_poll_t> m_stop_file_poll;
     UvHandle<uv_timer_t> m_max_duration;
     UvHandle<uv_timer_t> m_restart;
+    UvHandle<uv_timer_t> m_listing_limit;
+    std::unique_ptr<chunks::ChunkShipper> m_shipper; // s3 mode only
+    std::optional<std::uint64_t> m_highest_remote;
+    std::optional<FinalOutcome> m_outcome; // the join's, once it is over
+    bool m_drained = false;
     Phase m_phase = Phase::recording;
     bool m_capture_ever_worked = false;
     bool m_chunk_in_attempt = false;

@@ -80,35 +80,54 @@ std::unique_ptr<S3Server> S3Server::start(std::string& why_not, bool& missing) {
         return nullptr;
     }
     auto folder = std::make_unique<TempDir>();
-    const std::string data = *folder / "data";
-    const std::string logs = *folder / "logs";
-    std::filesystem::create_directories(data);
-    std::filesystem::create_directories(logs);
-    const int port = free_loopback_port();
-    std::unique_ptr<S3Server> server(new S3Server(port, std::move(folder)));
+    std::filesystem::create_directories(*folder / "data");
+    std::filesystem::create_directories(*folder / "logs");
+    std::unique_ptr<S3Server> server(new S3Server(free_loopback_port(), std::move(folder)));
+    if (!server->launch(why_not)) {
+        return nullptr;
+    }
+    return server;
+}
+
+bool S3Server::launch(std::string& why_not) {
     // Node 20's OpenSSL 3 needs the legacy provider for s3rver's continuation tokens;
     // without it ListObjectsV2 answers 500.
-    server->m_process = std::make_unique<Background>(
-        std::vector<std::string>{"node", "--openssl-legacy-provider", script, "--address",
-                                 "127.0.0.1", "--port", std::to_string(port), "--directory", data,
-                                 "--silent"},
-        std::map<std::string, std::string>{}, logs);
+    m_process = std::make_unique<Background>(
+        std::vector<std::string>{"node", "--openssl-legacy-provider", s3rver_script(), "--address",
+                                 "127.0.0.1", "--port", std::to_string(m_port), "--directory",
+                                 *m_folder / "data", "--silent"},
+        std::map<std::string, std::string>{}, *m_folder / "logs");
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::duration<double>(k_start_timeout_seconds);
     while (std::chrono::steady_clock::now() < deadline) {
-        if (port_answers(port)) {
-            return server;
+        if (port_answers(m_port)) {
+            return true;
         }
-        if (const int exit_code = server->m_process->wait(0.05); exit_code != -2) {
-            why_not = "s3rver exited with " + std::to_string(exit_code) + ": " +
-                      server->m_process->stderr_text();
-            return nullptr;
+        if (const int exit_code = m_process->wait(0.05); exit_code != -2) {
+            why_not =
+                "s3rver exited with " + std::to_string(exit_code) + ": " + m_process->stderr_text();
+            return false;
         }
     }
-    why_not = "s3rver did not answer on 127.0.0.1:" + std::to_string(port) + " within " +
+    why_not = "s3rver did not answer on 127.0.0.1:" + std::to_string(m_port) + " within " +
               std::to_string(static_cast<int>(k_start_timeout_seconds)) +
-              " s: " + server->m_process->stderr_text();
-    return nullptr;
+              " s: " + m_process->stderr_text();
+    return false;
+}
+
+void S3Server::stop() {
+    m_process.reset(); // SIGKILL and reap
+}
+
+bool S3Server::restart(std::string& why_not) {
+    stop();
+    return launch(why_not);
+}
+
+std::map<std::string, std::string> S3Server::environment() const {
+    return {{"HA_AWS_S3_SERVICE_ENDPOINT", endpoint()},
+            {"HA_AWS_ACCESS_KEY", k_access_key},
+            {"HA_AWS_SECRET_KEY", k_secret_key}};
 }
 
 std::string S3Server::endpoint() const {

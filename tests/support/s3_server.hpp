@@ -5,6 +5,7 @@
 #include "core/s3/client_settings.hpp"
 #include "tests/support/process.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -31,8 +32,19 @@ class S3Server {
     // Settings that reach `bucket` on this server, path-style, with short retry delays.
     s3::S3Settings settings(const std::string& bucket) const;
 
+    // The environment that points `ov2ha` at this server with its credentials.
+    std::map<std::string, std::string> environment() const;
+
+    // Kills the server (SIGKILL: connections break as in a crash) and waits for it.
+    void stop();
+    // Starts it again on the same port with the same data; false with the reason in
+    // `why_not` when it does not answer.
+    bool restart(std::string& why_not);
+
   private:
     S3Server(int port, std::unique_ptr<TempDir> folder);
+    // Starts s3rver and waits until the port answers.
+    bool launch(std::string& why_not);
 
     int m_port;
     std::unique_ptr<TempDir> m_folder; // data and logs; outlives the process below

@@ -1,6 +1,7 @@
 // Chunk file names: formatting, parsing, numeric order and the next number.
 #include "core/chunks/chunk_names.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 namespace ov2ha::chunks {
@@ -55,6 +56,26 @@ TEST(ChunkNames, NextNumberHonoursStartChunk) {
     EXPECT_EQ(next_chunk_number(7, 3, 50), 50U);
     EXPECT_EQ(next_chunk_number(70, 3, 50), 71U);
     EXPECT_EQ(next_chunk_number(std::nullopt, std::nullopt, 0), 1U);
+}
+
+TEST(ChunkNames, ShippingOrderPutsChunksByNumberThenOtherNames) {
+    std::vector<std::string> names = {"z.txt",    "10000.mp4",  "a.txt",    "0002.mp4",
+                                      "9999.mp4", "x/0001.mp4", "00002.mp4"};
+    std::sort(names.begin(), names.end(),
+              [](const std::string& a, const std::string& b) { return ships_before(a, b); });
+    EXPECT_EQ(names, (std::vector<std::string>{"x/0001.mp4", "00002.mp4", "0002.mp4", "9999.mp4",
+                                               "10000.mp4", "a.txt", "z.txt"}));
+    EXPECT_FALSE(ships_before("0002.mp4", "0002.mp4"));
+}
+
+TEST(ChunkNames, HiddenFilesAndTemporariesAreNotShipped) {
+    for (const char* name : {"0001.mp4", "notes.txt", "segment_list.m3u8", "a.tmpx"}) {
+        EXPECT_TRUE(is_shippable_name(name)) << name;
+    }
+    for (const char* name : {"", ".ov2ha-upload-journal", ".0001.mp4.tmp-123", "0001.mp4.tmp",
+                             "0001.mp4.part", "x.partial", ".x.swp", "x.swp", "0001.mp4~"}) {
+        EXPECT_FALSE(is_shippable_name(name)) << name;
+    }
 }
 
 } // namespace
