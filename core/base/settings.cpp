@@ -2,14 +2,21 @@
 // environment and (with a flag name) the command line, and shows in --print-config.
 #include "core/base/settings.hpp"
 
+#include "core/base/addresses.hpp"
+#include "core/base/header_list.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace ov2ha {
 
-std::string SettingSpec::section() const { return key.substr(0, key.find('.')); }
+std::string SettingSpec::section() const {
+    return key.substr(0, key.find('.'));
+}
 
-std::string SettingSpec::name() const { return key.substr(key.find('.') + 1); }
+std::string SettingSpec::name() const {
+    return key.substr(key.find('.') + 1);
+}
 
 std::string SettingSpec::environment_name() const {
     std::string text = "OV2HA_" + section() + "_" + name();
@@ -24,6 +31,11 @@ SettingSpec row(std::string key, SettingType type, std::string default_value, Va
                 std::vector<std::string> legacy, std::string flag, std::string help) {
     return SettingSpec{std::move(key),    type,  std::move(default_value), std::move(validate),
                        std::move(legacy), false, std::move(flag),          std::move(help)};
+}
+
+SettingSpec secret(SettingSpec spec) {
+    spec.secret = true;
+    return spec;
 }
 
 std::vector<SettingSpec> make_table() {
@@ -46,7 +58,8 @@ std::vector<SettingSpec> make_table() {
             "--start-chunk", "lowest number the first new chunk may take"),
         row("recorder.video_id", T::text, "", empty_or(safe_id()), {"VIDEO_ID"}, "--video-id",
             "recording id; names the folder <recordings>/<VIDEO_ID>"),
-        row("recorder.video_name", T::text, "", empty_or(file_name_text()), {"VIDEO_NAME"}, "--video-name",
+        row("recorder.video_name", T::text, "", empty_or(file_name_text()), {"VIDEO_NAME"},
+            "--video-name",
             "file name of the final recording, without extension (default: the id)"),
         row("recorder.video_format", T::text, "mp4", one_of({"mp4"}), {"VIDEO_FORMAT"}, "",
             "container of the final recording"),
@@ -87,6 +100,102 @@ std::vector<SettingSpec> make_table() {
             "--audio-bitrate", "audio bits per second"),
         row("encoder.audio_sample_rate", T::integer, "48000", integer_between(8000, 192000), {},
             "--audio-sample-rate", "audio samples per second"),
+
+        // The HA controller as recorders reach it, and the credentials both sides use.
+        row("controller.host", T::text, "", any_text(), {"HA_CONTROLLER_HOST"}, "",
+            "host (or http:// or https:// URL) of the ov2ha serve that record registers with and "
+            "heartbeats to; empty means no controller"),
+        row("controller.port", T::integer, "8080", integer_between(1, 65535),
+            {"HA_CONTROLLER_PORT"}, "", "port of the controller's REST API as recorders reach it"),
+        row("controller.username", T::text, "", any_text(), {"HA_CONTROLLER_USERNAME"}, "",
+            "HTTP Basic user of the controller's REST API; empty together with the password "
+            "means no authentication"),
+        secret(row("controller.password", T::text, "", any_text(), {"HA_CONTROLLER_PASSWORD"}, "",
+                   "HTTP Basic password of the controller's REST API")),
+        row("controller.heartbeat_interval", T::integer, "10", integer_between(1, 3600),
+            {"HEARTBEAT_INTERVAL"}, "", "seconds between a recorder's heartbeats"),
+
+        row("server.listen", T::text, "0.0.0.0:8080", host_port_text(), {}, "--listen",
+            "address and port the controller's REST API listens on"),
+        row("server.max_connections", T::integer, "1024", integer_between(1, 100000), {}, "",
+            "open client connections; further ones are closed at once"),
+        row("server.max_header_bytes", T::integer, "16384", integer_between(1024, 1048576), {}, "",
+            "bytes of request line and headers; more is answered 431"),
+        row("server.max_body_bytes", T::integer, "1048576", integer_between(1024, 67108864), {}, "",
+            "bytes of request body; more is answered 413"),
+        row("server.request_timeout", T::integer, "10", integer_between(1, 3600), {}, "",
+            "seconds a client may take to send the headers, and again the body"),
+        row("server.idle_timeout", T::integer, "60", integer_between(1, 86400), {}, "",
+            "seconds a keep-alive connection may sit without a request"),
+
+        row("redis.url", T::text, "redis://127.0.0.1:6379/0", redis_url_text(), {}, "--redis",
+            "Redis that holds the sessions, redis://HOST[:PORT][/DB]"),
+        secret(row("redis.password", T::text, "", any_text(), {}, "",
+                   "Redis AUTH password; empty means no AUTH")),
+        row("redis.session_ttl", T::integer, "86400", integer_between(60, 31 * 86400), {}, "",
+            "seconds a session key lives after its last write"),
+        row("redis.timeout_ms", T::integer, "2000", integer_between(50, 60000), {}, "",
+            "milliseconds Redis may take to connect or to answer before the connection is "
+            "dropped and made again"),
+
+        row("sessions.cleanup_interval", T::integer, "30", integer_between(1, 86400),
+            {"HA_SESSION_CLEANUP_INTERVAL"}, "",
+            "seconds between two cleanups of inactive sessions"),
+        row("sessions.max_inactive_time", T::integer, "600", integer_between(1, 31 * 86400),
+            {"HA_SESSION_MAX_INACTIVE_TIME"}, "",
+            "seconds an inactive session is kept; then the cleanup removes it, and its chunks in "
+            "the bucket when its final recording exists"),
+        row("sessions.recordings_path", T::text, "/opt/openvidu/recordings", nonempty_text(),
+            {"OPENVIDU_RECORDING_PATH"}, "",
+            "OpenVidu's recordings folder on this host, where the cleanup looks for final "
+            "recordings"),
+
+        row("failover.enabled", T::boolean, "true", boolean_word(), {}, "",
+            "watch the recorders' heartbeats"),
+        row("failover.check_interval", T::integer, "60", integer_between(1, 86400),
+            {"HA_FAILOVER_CHECK_INTERVAL"}, "", "seconds between two failover scans"),
+        row("failover.max_missed_heartbeats", T::integer, "3", integer_between(1, 1000),
+            {"HA_MAX_MISSED_HEARTBEATS"}, "",
+            "heartbeats a recorder may miss before it counts as failed"),
+        row("failover.chunk_time_size", T::integer, "10", integer_between(1, 3600),
+            {"CHUNK_TIME_SIZE"}, "",
+            "seconds of media per chunk the recorders write; a last chunk unchanged for "
+            "max_missed_heartbeats chunks counts as stuck"),
+
+        row("webhook.enabled", T::boolean, "false", boolean_word(), {"OPENVIDU_WEBHOOK"}, "",
+            "relay the OpenVidu webhook events received at /openvidu/webhook to webhook.endpoint"),
+        row("webhook.endpoint", T::text, "", empty_or(http_url_text()),
+            {"OPENVIDU_WEBHOOK_ENDPOINT"}, "", "URL the webhook events are relayed to"),
+        secret(row("webhook.headers", T::text, "", header_list_text(), {"OPENVIDU_WEBHOOK_HEADERS"},
+                   "",
+                   "headers sent with each relayed event: {\"Name\":\"value\"}, "
+                   "[\"Name: value\"] or \"Name: value, Name2: value2\"")),
+        row("webhook.timeout_ms", T::integer, "5000", integer_between(100, 600000), {}, "",
+            "milliseconds one relay attempt may take"),
+        row("webhook.retries", T::integer, "3", integer_between(0, 100), {}, "",
+            "attempts after the first when the endpoint answers 5xx or cannot be reached; a 4xx "
+            "answer is never retried"),
+        row("webhook.retry_delay_ms", T::integer, "1000", integer_between(1, 600000), {}, "",
+            "milliseconds before the first retry, doubled for each next one up to ten times this"),
+        secret(row("webhook.intake_secret", T::text, "", any_text(), {}, "",
+                   "when set, events must carry it as X-Webhook-Secret or as "
+                   "Authorization: Bearer")),
+        row("webhook.intake_basic_auth", T::boolean, "false", boolean_word(), {}, "",
+            "events must carry the controller's HTTP Basic credentials"),
+
+        // Where recordings are shipped; serve reads it to clean chunks out of the bucket.
+        row("storage.mode", T::text, "local", one_of({"local", "s3"}), {"HA_RECORDING_STORAGE"}, "",
+            "local: chunks stay on the recorder's disk; s3: they are shipped to the bucket"),
+        row("s3.endpoint", T::text, "", empty_or(http_url_text()), {"HA_AWS_S3_SERVICE_ENDPOINT"},
+            "", "S3-compatible service URL; empty means AWS S3 itself"),
+        row("s3.bucket", T::text, "", any_text(), {"HA_AWS_S3_BUCKET"}, "",
+            "bucket holding <VIDEO_ID>/chunks/, optionally followed by /prefix"),
+        row("s3.region", T::text, "us-east-1", nonempty_text(), {"HA_AWS_REGION"}, "",
+            "region of the bucket"),
+        row("s3.access_key", T::text, "", any_text(), {"HA_AWS_ACCESS_KEY"}, "",
+            "access key of the bucket's credentials"),
+        secret(row("s3.secret_key", T::text, "", any_text(), {"HA_AWS_SECRET_KEY"}, "",
+                   "secret key of the bucket's credentials")),
     };
 }
 
