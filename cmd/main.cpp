@@ -2,6 +2,7 @@
 #include "cmd/cli.hpp"
 #include "cmd/join.hpp"
 #include "cmd/record.hpp"
+#include "cmd/serve.hpp"
 
 #include <exception>
 #include <iostream>
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
         ov2ha::cli::Cli cli;
         ov2ha::cmd::setup_record(cli);
         ov2ha::cmd::setup_join(cli);
+        ov2ha::cmd::setup_serve(cli);
         return cli.run(argc, argv);
     } catch (const std::exception& error) {
         std::cerr << "ov2ha: " << error.what() << "\n";

@@ -49,8 +49,33 @@ void write_optional(JsonWriter& writer, const char* key, const std::optional<std
     }
 }
 
-Result<Document> parse_object(std::string_view body) {
-    Document document;
+// A request body's document. Bodies are small: the values and the parser's stack live in
+// buffers inside the object, where rapidjson's default allocator would take 64 KB of heap for
+// every body; a larger body spills over to the heap.
+class BodyDocument {
+  public:
+    BodyDocument()
+        : m_values(m_value_buffer, sizeof m_value_buffer),
+          m_stack(m_stack_buffer, sizeof m_stack_buffer),
+          m_document(&m_values, sizeof m_stack_buffer / 2, &m_stack) {}
+    BodyDocument(const BodyDocument&) = delete;
+    BodyDocument& operator=(const BodyDocument&) = delete;
+
+    using Document = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                                                rapidjson::MemoryPoolAllocator<>>;
+    Document& document() { return m_document; }
+
+  private:
+    char m_value_buffer[2048];
+    char m_stack_buffer[1024];
+    rapidjson::MemoryPoolAllocator<> m_values;
+    rapidjson::MemoryPoolAllocator<> m_stack;
+    Document m_document;
+};
+
+// Parses `body` into `holder`, which must be a JSON object.
+Status parse_object(BodyDocument& holder, std::string_view body) {
+    auto& document = holder.document();
     document.Parse(body.data(), body.size());
     if (document.HasParseError()) {
         return failure(std::string("the request body is not valid JSON: ") +
@@ -60,7 +85,7 @@ Result<Document> parse_object(std::string_view body) {
     if (!document.IsObject()) {
         return failure("the request body must be a JSON object");
     }
-    return document;
+    return success();
 }
 
 const Value* member(const Value& object, const char* name) {
@@ -278,9 +303,6 @@ Session apply_change(Session session, const SessionChange& change) {
     if (change.active) {
         session.active = *change.active;
     }
-    if (change.last_chunk) {
-        session.last_chunk = change.last_chunk;
-    }
     if (change.recording_path) {
         session.recording_path = change.recording_path;
     }
@@ -292,11 +314,11 @@ Status check_session_id(std::string_view id) {
 }
 
 Result<Session> registration_from_body(std::string_view body, const std::string& now) {
-    auto document = parse_object(body);
-    if (!document) {
-        return document.error();
+    BodyDocument holder;
+    if (auto parsed = parse_object(holder, body); !parsed) {
+        return parsed.error();
     }
-    const Document& object = *document;
+    const Value& object = holder.document();
     Session session;
     auto session_id = required_text(object, "sessionId");
     if (!session_id) {
@@ -370,11 +392,11 @@ Result<std::optional<std::string>> heartbeat_chunk_from_body(std::string_view bo
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         return std::optional<std::string>{};
     }
-    auto document = parse_object(body);
-    if (!document) {
-        return document.error();
+    BodyDocument holder;
+    if (auto parsed = parse_object(holder, body); !parsed) {
+        return parsed.error();
     }
-    auto chunk = optional_text(*document, "lastChunk");
+    auto chunk = optional_text(holder.document(), "lastChunk");
     if (!chunk) {
         return chunk.error();
     }
@@ -388,11 +410,11 @@ Result<std::optional<std::string>> heartbeat_chunk_from_body(std::string_view bo
 }
 
 Result<SessionStatus> status_from_body(std::string_view body) {
-    auto document = parse_object(body);
-    if (!document) {
-        return document.error();
+    BodyDocument holder;
+    if (auto parsed = parse_object(holder, body); !parsed) {
+        return parsed.error();
     }
-    auto word = required_text(*document, "status");
+    auto word = required_text(holder.document(), "status");
     if (!word) {
         return word.error();
     }
@@ -406,11 +428,11 @@ Result<SessionStatus> status_from_body(std::string_view body) {
 }
 
 Result<std::string> recording_path_from_body(std::string_view body) {
-    auto document = parse_object(body);
-    if (!document) {
-        return document.error();
+    BodyDocument holder;
+    if (auto parsed = parse_object(holder, body); !parsed) {
+        return parsed.error();
     }
-    auto path = required_text(*document, "recordingPath");
+    auto path = required_text(holder.document(), "recordingPath");
     if (!path) {
         return path.error();
     }

@@ -60,12 +60,12 @@ std::string session_json(const Session& session);
 // with words when the text is not an object or sessionId, clientId or status is unusable.
 Result<Session> parse_session(std::string_view json);
 
-// What one API call changes in a stored session. last_heartbeat is always set.
+// What one API call other than a heartbeat changes in a stored session. last_heartbeat is
+// always set.
 struct SessionChange {
     std::string last_heartbeat;
     std::optional<SessionStatus> status; // active follows from it unless `active` says otherwise
     std::optional<bool> active;
-    std::optional<std::string> last_chunk;
     std::optional<std::string> recording_path;
 };
 

@@ -1,6 +1,7 @@
 // Redis on the loop; see redis_client.hpp.
 #include "core/store/redis_client.hpp"
 
+#include "core/base/hashing.hpp"
 #include "core/base/log.hpp"
 #include "core/base/loop.hpp"
 
@@ -9,8 +10,10 @@
 #include <exception>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+#include <iterator>
 #include <memory>
 #include <netdb.h>
+#include <openssl/evp.h>
 
 namespace ov2ha::store {
 namespace {
@@ -20,9 +23,12 @@ constexpr uint64_t k_max_tick_ms = 100;
 // While Redis stays unreachable, a reminder is logged this often.
 constexpr uint64_t k_down_log_interval_ms = 30'000;
 
-constexpr const char* k_compare_and_delete =
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
-    "return 0";
+const RedisScript& compare_and_delete() {
+    static const RedisScript script(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+        "return 0");
+    return script;
+}
 
 RedisReply copy_reply(const redisReply* reply) {
     RedisReply copy;
@@ -64,10 +70,15 @@ RedisReply copy_reply(const redisReply* reply) {
 struct LoopEvents {
     redisAsyncContext* context; // null once hiredis has cleaned up
     uv_poll_t poll{};
-    int events = 0;
+    int events = 0; // what hiredis wants watched
+    int polled = 0; // what the poll handle watches; restarting it costs two epoll_ctl calls
 };
 
 void update_poll(LoopEvents* events) {
+    if (events->events == events->polled) {
+        return;
+    }
+    events->polled = events->events;
     if (events->events) {
         uv_poll_start(&events->poll, events->events, [](uv_poll_t* poll, int status, int ready) {
             auto* self = static_cast<LoopEvents*>(poll->data);
@@ -75,6 +86,8 @@ void update_poll(LoopEvents* events) {
                 return;
             }
             if (status < 0) {
+                // libuv stopped watching the socket.
+                self->polled = 0;
                 if (self->context->c.flags & REDIS_CONNECTED) {
                     redisAsyncHandleRead(self->context);
                 } else {
@@ -150,6 +163,14 @@ bool numeric_address(const std::string& host) {
 
 } // namespace
 
+RedisScript::RedisScript(const char* text) : m_text(text) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    // SHA-1 is always available in OpenSSL; EVALSHA names scripts by it, no security involved.
+    EVP_Digest(m_text.data(), m_text.size(), digest, &length, EVP_sha1(), nullptr);
+    m_sha1 = hex_lower(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
 struct RedisClient::Pending {
     RedisClient* client;
     RedisCallback done;
@@ -197,26 +218,59 @@ std::string RedisClient::unavailable_text() const {
 void RedisClient::command(std::vector<std::string> arguments, RedisCallback done) {
     if (m_closed || !m_context) {
         ++m_errors;
-        done(failure(unavailable_text()));
+        if (done) {
+            done(failure(unavailable_text()));
+        }
         return;
     }
-    std::vector<const char*> pointers;
-    std::vector<size_t> lengths;
-    pointers.reserve(arguments.size());
-    lengths.reserve(arguments.size());
+    // The RESP request, written here rather than with hiredis's printf-like formatter, which
+    // costs more than everything else a command does on this side.
+    size_t size = 16;
     for (const std::string& argument : arguments) {
-        pointers.push_back(argument.data());
-        lengths.push_back(argument.size());
+        size += argument.size() + 16;
+    }
+    std::string request;
+    request.reserve(size);
+    request += '*';
+    request += std::to_string(arguments.size());
+    request += "\r\n";
+    for (const std::string& argument : arguments) {
+        request += '$';
+        request += std::to_string(argument.size());
+        request += "\r\n";
+        request += argument;
+        request += "\r\n";
     }
     auto* pending = new Pending{this, std::move(done)};
-    if (redisAsyncCommandArgv(m_context, on_reply, pending, static_cast<int>(arguments.size()),
-                              pointers.data(), lengths.data()) != REDIS_OK) {
+    if (redisAsyncFormattedCommand(m_context, on_reply, pending, request.data(), request.size()) !=
+        REDIS_OK) {
         std::unique_ptr<Pending> owned(pending);
         ++m_errors;
-        owned->done(failure(unavailable_text()));
+        if (owned->done) {
+            owned->done(failure(unavailable_text()));
+        }
         return;
     }
     m_sent_at.push_back(uv_now(m_loop));
+}
+
+void RedisClient::evaluate(const RedisScript& script, std::vector<std::string> keys,
+                           std::vector<std::string> arguments, RedisCallback done) {
+    std::vector<std::string> command{"EVALSHA", script.sha1(), std::to_string(keys.size())};
+    command.reserve(3 + keys.size() + arguments.size());
+    std::move(keys.begin(), keys.end(), std::back_inserter(command));
+    std::move(arguments.begin(), arguments.end(), std::back_inserter(command));
+    auto retry = command; // kept for the rare NOSCRIPT answer
+    this->command(std::move(command), [this, &script, retry = std::move(retry),
+                                       done = std::move(done)](Result<RedisReply> reply) mutable {
+        if (reply || reply.message().find("NOSCRIPT") == std::string::npos) {
+            done(std::move(reply));
+            return;
+        }
+        retry[0] = "EVAL";
+        retry[1] = script.text();
+        this->command(std::move(retry), std::move(done));
+    });
 }
 
 void RedisClient::on_reply(redisAsyncContext* context, void* reply, void* data) {
@@ -238,6 +292,9 @@ void RedisClient::on_reply(redisAsyncContext* context, void* reply, void* data) 
     }
     if (!result) {
         ++self->m_errors;
+    }
+    if (!pending->done) {
+        return;
     }
     try {
         pending->done(std::move(result));
@@ -468,14 +525,14 @@ void RedisClient::close() {
 
 void delete_if_equal(RedisClient& client, std::string key, std::string expected,
                      std::function<void(Result<bool>)> done) {
-    client.command({"EVAL", k_compare_and_delete, "1", std::move(key), std::move(expected)},
-                   [done = std::move(done)](Result<RedisReply> reply) {
-                       if (!reply) {
-                           done(reply.error());
-                           return;
-                       }
-                       done(reply->type == RedisReply::Type::integer && reply->integer == 1);
-                   });
+    client.evaluate(compare_and_delete(), {std::move(key)}, {std::move(expected)},
+                    [done = std::move(done)](Result<RedisReply> reply) {
+                        if (!reply) {
+                            done(reply.error());
+                            return;
+                        }
+                        done(reply->type == RedisReply::Type::integer && reply->integer == 1);
+                    });
 }
 
 } // namespace ov2ha::store

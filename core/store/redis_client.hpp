@@ -39,6 +39,19 @@ struct RedisSettings {
     std::chrono::milliseconds reconnect_max{2000};
 };
 
+// A Lua script sent by its SHA-1 (EVALSHA), and in full only when Redis does not know it yet.
+class RedisScript {
+  public:
+    // Computes the SHA-1 of `text` once; `text` must outlive the script (a literal).
+    explicit RedisScript(const char* text);
+    const std::string& text() const { return m_text; }
+    const std::string& sha1() const { return m_sha1; }
+
+  private:
+    std::string m_text;
+    std::string m_sha1;
+};
+
 // Receives one command's outcome on the loop thread: the reply, or words saying why there is
 // none (Redis unreachable, too slow, or an error reply). Must not throw.
 using RedisCallback = std::function<void(Result<RedisReply>)>;
@@ -56,9 +69,13 @@ class RedisClient {
     void start();
 
     // Sends one command (binary-safe arguments). `done` runs exactly once: later with the reply,
-    // or at once, inside this call, when there is no connection to send it on. Commands sent
-    // while a connection is being made wait for it.
+    // or at once, inside this call, when there is no connection to send it on; an empty `done`
+    // drops the reply. Commands sent while a connection is being made wait for it.
     void command(std::vector<std::string> arguments, RedisCallback done);
+
+    // Runs `script` with `keys` and `arguments` (EVALSHA, then EVAL if Redis answers NOSCRIPT).
+    void evaluate(const RedisScript& script, std::vector<std::string> keys,
+                  std::vector<std::string> arguments, RedisCallback done);
 
     // True while a connection is up.
     bool connected() const { return m_context && m_ready; }

@@ -58,15 +58,21 @@ class RedisStoreTest : public ::testing::Test {
         return outcome;
     }
 
-    Result<bool> create(const std::string& id, const std::string& json) {
-        return *wait_for<bool>([&](auto done) { m_store->create(id, json, done); });
+    Result<bool> create(const std::string& id, const std::string& json,
+                        const std::string& time = "2025-01-01 10:00:00") {
+        return *wait_for<bool>([&](auto done) { m_store->create(id, json, time, done); });
     }
-    Result<std::optional<std::string>> get(const std::string& id) {
-        return *wait_for<std::optional<std::string>>([&](auto done) { m_store->get(id, done); });
+    Result<std::optional<SessionRecord>> get(const std::string& id) {
+        return *wait_for<std::optional<SessionRecord>>([&](auto done) { m_store->get(id, done); });
     }
-    Result<std::vector<std::string>> list() {
-        return *wait_for<std::vector<std::string>>([&](auto done) { m_store->list(done); });
+    Result<bool> heartbeat(const std::string& id, const std::string& time,
+                           const std::string& chunk) {
+        return *wait_for<bool>([&](auto done) { m_store->heartbeat(id, time, chunk, done); });
     }
+    Result<std::vector<SessionRecord>> list() {
+        return *wait_for<std::vector<SessionRecord>>([&](auto done) { m_store->list(done); });
+    }
+    long ttl(const std::string& key) { return std::stol(m_redis->command({"TTL", key}).substr(1)); }
 
     std::unique_ptr<test::RedisServer> m_redis;
     uv_loop_t m_loop{};
@@ -74,60 +80,98 @@ class RedisStoreTest : public ::testing::Test {
     std::unique_ptr<RedisStore> m_store;
 };
 
-TEST_F(RedisStoreTest, CreateIsOnceOnlyAndSetsTheTtl) {
+TEST_F(RedisStoreTest, CreateIsOnceOnlyAndSetsBothKeysWithTheTtl) {
     auto first = create("a", R"({"sessionId":"a","active":true})");
     ASSERT_TRUE(first) << first.message();
     EXPECT_TRUE(*first);
-    auto second = create("a", R"({"sessionId":"a","active":false})");
+    auto second = create("a", R"({"sessionId":"a","active":false})", "2025-01-01 11:00:00");
     ASSERT_TRUE(second);
     EXPECT_FALSE(*second);
     auto stored = get("a");
     ASSERT_TRUE(stored);
     ASSERT_TRUE(stored->has_value());
-    EXPECT_EQ(**stored, R"({"sessionId":"a","active":true})");
-    const std::string ttl = m_redis->command({"TTL", "session:a"});
-    ASSERT_FALSE(ttl.empty());
-    EXPECT_GT(std::stol(ttl.substr(1)), 3500);
+    EXPECT_EQ((*stored)->json, R"({"sessionId":"a","active":true})");
+    EXPECT_EQ((*stored)->heartbeat, "2025-01-01 10:00:00|");
+    EXPECT_EQ((*stored)->heartbeat_time, "2025-01-01 10:00:00");
+    EXPECT_EQ((*stored)->heartbeat_chunk, "");
+    EXPECT_GT(ttl("session:a"), 3500);
+    EXPECT_GT(ttl("heartbeat:a"), 3500);
     auto missing = get("nope");
     ASSERT_TRUE(missing);
     EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(RedisStoreTest, UpdateChangesFieldsAndRefreshesTheTtl) {
-    ASSERT_TRUE(create("u", R"({"sessionId":"u","lastChunk":null,"active":true,"keep":"x"})"));
+TEST_F(RedisStoreTest, HeartbeatsRefreshBothTtlsAndKeepTheChunk) {
+    ASSERT_TRUE(create("h", R"({"sessionId":"h"})"));
+    m_redis->command({"EXPIRE", "session:h", "100"});
+    m_redis->command({"EXPIRE", "heartbeat:h", "100"});
+    auto with_chunk = heartbeat("h", "2025-01-01 10:00:10", "0007.mp4");
+    ASSERT_TRUE(with_chunk) << with_chunk.message();
+    EXPECT_TRUE(*with_chunk);
+    EXPECT_EQ(m_redis->command({"GET", "heartbeat:h"}), "2025-01-01 10:00:10|0007.mp4");
+    EXPECT_GT(ttl("session:h"), 3500);
+    EXPECT_GT(ttl("heartbeat:h"), 3500);
+    m_redis->command({"EXPIRE", "session:h", "100"});
+    auto without_chunk = heartbeat("h", "2025-01-01 10:00:20", "");
+    ASSERT_TRUE(without_chunk) << without_chunk.message();
+    EXPECT_TRUE(*without_chunk);
+    EXPECT_EQ(m_redis->command({"GET", "heartbeat:h"}), "2025-01-01 10:00:20|0007.mp4");
+    EXPECT_GT(ttl("session:h"), 3500);
+    EXPECT_EQ(m_redis->command({"GET", "session:h"}), R"({"sessionId":"h"})");
+
+    for (const char* chunk : {"0001.mp4", ""}) {
+        auto ghost = heartbeat("ghost", "2025-01-01 10:00:30", chunk);
+        ASSERT_TRUE(ghost);
+        EXPECT_FALSE(*ghost) << chunk;
+        EXPECT_EQ(m_redis->command({"EXISTS", "session:ghost", "heartbeat:ghost"}), ":0");
+    }
+}
+
+TEST_F(RedisStoreTest, UpdateSplicesTheJsonAndSetsTheHeartbeatTime) {
+    // The values around the changed ones hold the traps: quotes, backslashes, and a key's name
+    // followed by \": inside a string.
+    const std::string before =
+        R"({"sessionId":"u","env":"{\"lastChunk\":\"9\",\"x\":\"a\\\\\"}",)"
+        R"("lastChunk":null,"path":"C:\\dir\\","active":true,"keep":"x\"y"})";
+    ASSERT_TRUE(create("u", before));
+    ASSERT_TRUE(heartbeat("u", "2025-01-01 10:00:05", "0003.mp4"));
     m_redis->command({"EXPIRE", "session:u", "100"});
+    m_redis->command({"SCRIPT", "FLUSH"}); // the store must load its scripts again by itself
     auto updated = wait_for<bool>([&](auto done) {
         m_store->update("u",
-                        {{"lastChunk", FieldUpdate::Kind::text, "0007.mp4"},
-                         {"active", FieldUpdate::Kind::boolean, "0"},
-                         {"keep", FieldUpdate::Kind::null, ""}},
-                        done);
+                        {{"lastChunk", R"("0007.mp4")"},
+                         {"active", "false"},
+                         {"keep", "null"},
+                         {"path", R"("D:\\")"},
+                         {"added", R"("new")"}},
+                        "2025-01-01 10:00:09", done);
     });
     ASSERT_TRUE(*updated) << updated->message();
     EXPECT_TRUE(**updated);
-    EXPECT_GT(std::stol(m_redis->command({"TTL", "session:u"}).substr(1)), 3500);
-    const std::string stored = **get("u");
-    EXPECT_NE(stored.find(R"("lastChunk":"0007.mp4")"), std::string::npos) << stored;
-    EXPECT_NE(stored.find(R"("active":false)"), std::string::npos) << stored;
-    EXPECT_NE(stored.find(R"("keep":null)"), std::string::npos) << stored;
+    EXPECT_GT(ttl("session:u"), 3500);
+    auto stored = get("u");
+    EXPECT_EQ((*stored)->json, R"({"sessionId":"u","env":"{\"lastChunk\":\"9\",\"x\":\"a\\\\\"}",)"
+                               R"("lastChunk":"0007.mp4","path":"D:\\","active":false,"keep":null,)"
+                               R"("added":"new"})");
+    EXPECT_EQ((*stored)->heartbeat, "2025-01-01 10:00:09|0003.mp4");
 
     auto absent = wait_for<bool>([&](auto done) {
-        m_store->update("ghost", {{"active", FieldUpdate::Kind::boolean, "0"}}, done);
+        m_store->update("ghost", {{"active", "false"}}, "2025-01-01 10:00:09", done);
     });
     ASSERT_TRUE(*absent);
     EXPECT_FALSE(**absent);
-    EXPECT_EQ(m_redis->command({"EXISTS", "session:ghost"}), ":0");
+    EXPECT_EQ(m_redis->command({"EXISTS", "session:ghost", "heartbeat:ghost"}), ":0");
 }
 
 TEST_F(RedisStoreTest, ConcurrentUpdatesOfOneSessionAllLand) {
     ASSERT_TRUE(create("c", R"({"sessionId":"c"})"));
     int answered = 0;
     for (int i = 0; i < 50; ++i) {
-        m_store->update("c", {{"field" + std::to_string(i), FieldUpdate::Kind::text, "v"}},
+        m_store->update("c", {{"field" + std::to_string(i), R"("v")"}}, "2025-01-01 10:00:00",
                         [&answered](Result<bool> done) { answered += done && *done ? 1 : 0; });
     }
     ASSERT_TRUE(run_until([&answered] { return answered == 50; }));
-    const std::string stored = **get("c");
+    const std::string stored = (*get("c"))->json;
     for (int i = 0; i < 50; ++i) {
         EXPECT_NE(stored.find("\"field" + std::to_string(i) + "\":\"v\""), std::string::npos) << i;
     }
@@ -138,31 +182,46 @@ TEST_F(RedisStoreTest, ListWalksEveryPageOnceAndIgnoresOtherKeys) {
     int stored = 0;
     for (int i = 0; i < k_sessions; ++i) {
         m_store->create(std::to_string(i), "{\"sessionId\":\"" + std::to_string(i) + "\"}",
+                        "2025-01-01 10:00:00",
                         [&stored](Result<bool> done) { stored += done && *done ? 1 : 0; });
     }
     ASSERT_TRUE(run_until([&stored] { return stored == k_sessions; }));
+    ASSERT_TRUE(heartbeat("7", "2025-01-01 10:00:01", "0002.mp4"));
     m_redis->command({"SET", "lock:failover:1", "token"});
     m_redis->command({"SET", "other", "x"});
     auto all = list();
     ASSERT_TRUE(all) << all.message();
-    EXPECT_EQ(all->size(), static_cast<size_t>(k_sessions));
-    std::set<std::string> unique(all->begin(), all->end());
+    ASSERT_EQ(all->size(), static_cast<size_t>(k_sessions));
+    std::set<std::string> unique;
+    for (const SessionRecord& record : *all) {
+        unique.insert(record.json);
+        if (record.json == R"({"sessionId":"7"})") {
+            EXPECT_EQ(record.heartbeat_chunk, "0002.mp4");
+        } else {
+            EXPECT_EQ(record.heartbeat, "2025-01-01 10:00:00|") << record.json;
+        }
+    }
     EXPECT_EQ(unique.size(), static_cast<size_t>(k_sessions));
 }
 
 TEST_F(RedisStoreTest, RemoveIfUnchangedLeavesAChangedSession) {
     ASSERT_TRUE(create("r", R"({"sessionId":"r","v":1})"));
-    auto kept = wait_for<bool>(
-        [&](auto done) { m_store->remove_if_unchanged("r", R"({"sessionId":"r","v":2})", done); });
-    ASSERT_TRUE(*kept);
-    EXPECT_FALSE(**kept);
-    EXPECT_TRUE(get("r")->has_value());
-    auto removed = wait_for<bool>(
-        [&](auto done) { m_store->remove_if_unchanged("r", R"({"sessionId":"r","v":1})", done); });
+    const SessionRecord seen = **get("r");
+    ASSERT_TRUE(heartbeat("r", "2025-01-01 10:00:01", "0001.mp4"));
+    auto kept = wait_for<bool>([&](auto done) { m_store->remove_if_unchanged("r", seen, done); });
+    ASSERT_TRUE(*kept) << kept->message();
+    EXPECT_FALSE(**kept) << "a heartbeat came after the read";
+    const SessionRecord again = **get("r");
+    auto removed =
+        wait_for<bool>([&](auto done) { m_store->remove_if_unchanged("r", again, done); });
     EXPECT_TRUE(**removed);
-    EXPECT_FALSE(get("r")->has_value());
-    auto again = wait_for<bool>([&](auto done) { m_store->remove("r", done); });
-    EXPECT_FALSE(**again);
+    EXPECT_EQ(m_redis->command({"EXISTS", "session:r", "heartbeat:r"}), ":0");
+    ASSERT_TRUE(create("d", R"({"sessionId":"d"})"));
+    auto deleted = wait_for<bool>([&](auto done) { m_store->remove("d", done); });
+    EXPECT_TRUE(**deleted);
+    EXPECT_EQ(m_redis->command({"EXISTS", "session:d", "heartbeat:d"}), ":0");
+    auto again_deleted = wait_for<bool>([&](auto done) { m_store->remove("d", done); });
+    EXPECT_FALSE(**again_deleted);
 }
 
 TEST_F(RedisStoreTest, FailoverLockHasOneOwnerAndOnlyTheOwnerReleasesIt) {
@@ -216,7 +275,8 @@ TEST_F(RedisStoreTest, KilledRedisFailsCommandsThenReconnectsWithTheDataKept) {
     auto back = get("kept");
     ASSERT_TRUE(back) << back.message();
     ASSERT_TRUE(back->has_value());
-    EXPECT_EQ(**back, R"({"sessionId":"kept"})");
+    EXPECT_EQ((*back)->json, R"({"sessionId":"kept"})");
+    EXPECT_EQ((*back)->heartbeat, "2025-01-01 10:00:00|");
     EXPECT_GE(m_client->connections_lost(), 1u);
 }
 

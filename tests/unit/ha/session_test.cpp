@@ -149,11 +149,11 @@ TEST(Session, ChangesFollowTheStatus) {
     SessionChange change;
     change.last_heartbeat = "2025-03-01 11:00:00";
     change.status = SessionStatus::paused;
-    change.last_chunk = "0004.mp4";
+    change.recording_path = "/recordings/x/x.mp4";
     const Session paused = apply_change(sample(), change);
     EXPECT_FALSE(paused.active);
     EXPECT_EQ(paused.status, SessionStatus::paused);
-    EXPECT_EQ(paused.last_chunk, "0004.mp4");
+    EXPECT_EQ(paused.recording_path, "/recordings/x/x.mp4");
     EXPECT_EQ(paused.last_heartbeat, "2025-03-01 11:00:00");
     SessionChange only_inactive;
     only_inactive.last_heartbeat = "2025-03-01 11:00:01";
