@@ -11,7 +11,8 @@
 namespace ov2ha::cmd {
 namespace {
 
-constexpr const char* k_description = R"(Record an OpenVidu COMPOSED recording in chunks: the recorder container's main process.
+constexpr const char* k_description =
+    R"(Record an OpenVidu COMPOSED recording in chunks: the recorder container's main process.
 
 Captures --video-input and --audio-input (by default x11grab of $DISPLAY at RESOLUTION and
 FRAMERATE, and pulse:default, like OpenVidu's image; no audio when ONLY_VIDEO=true or
@@ -32,6 +33,11 @@ RESOLUTION, FRAMERATE, ONLY_VIDEO, RECORDING_JSON, URL, DISPLAY; as ov2-ha-recor
 deployments set it: CHUNK_TIME_SIZE, CHUNK_FOLDER, START_CHUNK; and OV2HA_RECORDER_<KEY>,
 OV2HA_ENCODER_<KEY> for every setting. The same names may stand in /recordings/.env (that
 is, <recordings>/.env: KEY=VALUE lines, # comments), which the real environment overrides.
+
+HA controller: with HA_CONTROLLER_HOST set (and HA_CONTROLLER_PORT, HA_CONTROLLER_USERNAME,
+HA_CONTROLLER_PASSWORD, HEARTBEAT_INTERVAL), the recording registers with `ov2ha serve`,
+heartbeats with its last closed chunk and reports RECORDING, STOPPING, then COMPLETED or FAILED.
+An unreachable controller never stops the recording.
 
 Exit codes: 0 recorded and final files written; 1 capture or join failed (.recording says
 failed when no video could be made); 2 bad setting or id, nothing started.
@@ -54,9 +60,15 @@ int run_record(const Config& config) {
     std::signal(SIGPIPE, SIG_IGN);
     int exit_code = cli::k_exit_failure;
     {
+        auto controller = recorder::make_controller_link(&loop, config, *plan);
         recorder::RecorderSession session(&loop, std::move(*plan),
                                           [&exit_code](int code) { exit_code = code; });
-        if (auto started = session.start(); !started) {
+        Status started = controller ? success() : Status(controller.error());
+        if (started) {
+            session.attach_controller(std::move(*controller));
+            started = session.start();
+        }
+        if (!started) {
             std::cerr << "ov2ha record: " << started.message() << "\n";
             exit_code = cli::k_exit_failure;
         } else {
@@ -72,15 +84,19 @@ int run_record(const Config& config) {
 } // namespace
 
 void setup_record(cli::Cli& cli) {
-    CLI::App* command = cli.add_command(
-        {"record", k_description, {"recorder", "encoder"}, "recorder.recordings_dir", run_record});
+    CLI::App* command = cli.add_command({"record",
+                                         k_description,
+                                         {"recorder", "encoder", "controller"},
+                                         "recorder.recordings_dir",
+                                         run_record});
     for (const char* key :
-         {"recorder.recordings_dir", "recorder.video_id", "recorder.video_name",
+         {"recorder.recordings_dir",  "recorder.video_id",     "recorder.video_name",
           "recorder.chunk_time_size", "recorder.chunk_folder", "recorder.start_chunk",
-          "recorder.video_input", "recorder.audio_input", "recorder.no_audio",
-          "recorder.only_video", "recorder.display", "recorder.resolution", "recorder.framerate",
-          "recorder.stop_file", "recorder.max_duration", "encoder.video_codec", "encoder.preset",
-          "encoder.crf", "encoder.pixel_format", "encoder.audio_codec", "encoder.audio_bitrate",
+          "recorder.video_input",     "recorder.audio_input",  "recorder.no_audio",
+          "recorder.only_video",      "recorder.display",      "recorder.resolution",
+          "recorder.framerate",       "recorder.stop_file",    "recorder.max_duration",
+          "encoder.video_codec",      "encoder.preset",        "encoder.crf",
+          "encoder.pixel_format",     "encoder.audio_codec",   "encoder.audio_bitrate",
           "encoder.audio_sample_rate"}) {
         cli.add_setting_flag(command, key);
     }
