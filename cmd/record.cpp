@@ -11,8 +11,7 @@
 namespace ov2ha::cmd {
 namespace {
 
-constexpr const char* k_description =
-    R"(Record an OpenVidu COMPOSED recording in chunks: the recorder container's main process.
+constexpr const char* k_description = R"(Record an OpenVidu COMPOSED recording in chunks: the recorder container's main process.
 
 Captures --video-input and --audio-input (by default x11grab of $DISPLAY at RESOLUTION and
 FRAMERATE, and pulse:default, like OpenVidu's image; no audio when ONLY_VIDEO=true or
@@ -90,13 +89,12 @@ void setup_record(cli::Cli& cli) {
                                          "recorder.recordings_dir",
                                          run_record});
     for (const char* key :
-         {"recorder.recordings_dir",  "recorder.video_id",     "recorder.video_name",
+         {"recorder.recordings_dir", "recorder.video_id", "recorder.video_name",
           "recorder.chunk_time_size", "recorder.chunk_folder", "recorder.start_chunk",
-          "recorder.video_input",     "recorder.audio_input",  "recorder.no_audio",
-          "recorder.only_video",      "recorder.display",      "recorder.resolution",
-          "recorder.framerate",       "recorder.stop_file",    "recorder.max_duration",
-          "encoder.video_codec",      "encoder.preset",        "encoder.crf",
-          "encoder.pixel_format",     "encoder.audio_codec",   "encoder.audio_bitrate",
+          "recorder.video_input", "recorder.audio_input", "recorder.no_audio",
+          "recorder.only_video", "recorder.display", "recorder.resolution", "recorder.framerate",
+          "recorder.stop_file", "recorder.max_duration", "encoder.video_codec", "encoder.preset",
+          "encoder.crf", "encoder.pixel_format", "encoder.audio_codec", "encoder.audio_bitrate",
           "encoder.audio_sample_rate"}) {
         cli.add_setting_flag(command, key);
     }

@@ -46,6 +46,7 @@ struct CleanupCounts {
 std::string final_recording_key(const std::string& key_prefix, const Session& session);
 std::string chunk_prefix(const std::string& key_prefix, const std::string& session_id);
 
+// The cleanup timer and removals; owned by the controller.
 class SessionCleanup {
   public:
     // Uses `sessions` and, in S3 mode, `bucket` (null in local mode); both must outlive the
@@ -68,6 +69,7 @@ class SessionCleanup {
 
     // The "s3CleanupInfo" of the health answer: whether and where chunks are cleaned.
     std::string info() const;
+    // What the cleanup did since start, for /metrics.
     const CleanupCounts& counts() const { return m_counts; }
 
     // Stops the timer. Work under way finishes (or fails once the bucket client closes).

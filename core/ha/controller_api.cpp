@@ -548,11 +548,14 @@ void ControllerApi::webhook_intake(Request request, Responder responder) {
         log::warn("webhook body is not a JSON object", {{"request", request.id}});
         return;
     }
-    log::info("webhook event", {{"request", request.id},
-                                {"event", event.event},
-                                {"session", event.session_id},
-                                {"id", event.id},
-                                {"status", event.status}});
+    // Recording events at info level; the many participant and connection events at debug.
+    log::write(event.event == "recordingStatusChanged" ? log::Level::info : log::Level::debug,
+               "webhook event",
+               {{"request", request.id},
+                {"event", event.event},
+                {"session", event.session_id},
+                {"id", event.id},
+                {"status", event.status}});
     if (!marks_session_inactive(event)) {
         return;
     }

@@ -39,8 +39,10 @@ struct ApiParts {
     IntakeAuth intake;
 };
 
+// The handlers of every route; owned by the controller, loop thread only.
 class ControllerApi {
   public:
+    // Handlers over `parts`; nothing is served before install().
     explicit ControllerApi(ApiParts parts) : m_parts(std::move(parts)) {}
 
     // Adds every route to `server`: protected routes ask for Basic credentials when

@@ -9,7 +9,9 @@
 #include "core/ha/session_repository.hpp"
 
 #include <cstdint>
+#include <ctime>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,7 @@ struct ScanReport {
 ScanReport scan_sessions(const std::vector<StoredSession>& sessions, std::time_t now,
                          const FailoverSettings& settings);
 
+// The scans and the answers of /api/failover/*; owned by the controller.
 class FailoverMonitor {
   public:
     // Uses `sessions`, which must outlive the monitor's work.
@@ -70,6 +73,7 @@ class FailoverMonitor {
     // POST /api/failover/check, for `report`.
     std::string check_json(const ScanReport& report, long long now_ms) const;
 
+    // Stops the periodic scan.
     void close();
 
   private:

@@ -16,6 +16,7 @@ class JsonBody {
     JsonBody(const JsonBody&) = delete;
     JsonBody& operator=(const JsonBody&) = delete;
 
+    // Each adds one member (key, then value) and returns the body for the next one.
     JsonBody& text(std::string_view key, std::string_view value);
     JsonBody& integer(std::string_view key, long long value);
     JsonBody& real(std::string_view key, double value);

@@ -1,7 +1,9 @@
 // Prometheus text rendering; see metrics.hpp.
 #include "core/ha/metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 namespace ov2ha::ha {
 namespace {
@@ -62,16 +64,27 @@ std::string escape_label(std::string_view value) {
 
 void Metrics::observe_request(std::string_view method, std::string_view route, int status,
                               double milliseconds) {
-    ++m_requests[{std::string(route), std::string(method), status}];
-    Histogram& histogram = m_latency[std::string(route)];
+    auto found = m_routes.find(route);
+    if (found == m_routes.end()) {
+        found = m_routes.emplace(std::string(route), RouteFigures{}).first;
+    }
+    RouteFigures& figures = found->second;
+    auto count = std::find_if(figures.counts.begin(), figures.counts.end(), [&](const Count& c) {
+        return c.status == status && c.method == method;
+    });
+    if (count == figures.counts.end()) {
+        figures.counts.push_back({std::string(method), status, 0});
+        count = figures.counts.end() - 1;
+    }
+    ++count->requests;
     const double seconds = milliseconds / 1000.0;
     for (size_t i = 0; i < k_latency_buckets.size(); ++i) {
         if (seconds <= k_latency_buckets[i]) {
-            ++histogram.buckets[i];
+            ++figures.buckets[i];
         }
     }
-    ++histogram.count;
-    histogram.sum_seconds += seconds;
+    ++figures.count;
+    figures.sum_seconds += seconds;
 }
 
 void Metrics::count_heartbeat(bool known) {
@@ -82,27 +95,32 @@ std::string Metrics::render(const MetricsFigures& figures) const {
     std::string out;
     header(out, "ov2ha_http_requests_total", "counter",
            "HTTP requests answered, by route pattern, method and status code.");
-    for (const auto& [key, count] : m_requests) {
-        const auto& [route, method, status] = key;
-        out += "ov2ha_http_requests_total{route=\"" + escape_label(route_label(route)) +
-               "\",method=\"" + escape_label(method) + "\",code=\"" + std::to_string(status) +
-               "\"} " + std::to_string(count) + "\n";
+    for (const auto& [route, figures] : m_routes) {
+        std::vector<Count> counts = figures.counts;
+        std::sort(counts.begin(), counts.end(), [](const Count& a, const Count& b) {
+            return std::tie(a.method, a.status) < std::tie(b.method, b.status);
+        });
+        for (const Count& count : counts) {
+            out += "ov2ha_http_requests_total{route=\"" + escape_label(route_label(route)) +
+                   "\",method=\"" + escape_label(count.method) + "\",code=\"" +
+                   std::to_string(count.status) + "\"} " + std::to_string(count.requests) + "\n";
+        }
     }
     header(out, "ov2ha_http_request_duration_seconds", "histogram",
            "Time from a request's first byte to its answer being queued, by route pattern.");
-    for (const auto& [route, histogram] : m_latency) {
+    for (const auto& [route, figures] : m_routes) {
         const std::string label = "route=\"" + escape_label(route_label(route)) + "\"";
         for (size_t i = 0; i < k_latency_buckets.size(); ++i) {
             out += "ov2ha_http_request_duration_seconds_bucket{" + label + ",le=\"" +
-                   number(k_latency_buckets[i]) + "\"} " + std::to_string(histogram.buckets[i]) +
+                   number(k_latency_buckets[i]) + "\"} " + std::to_string(figures.buckets[i]) +
                    "\n";
         }
         out += "ov2ha_http_request_duration_seconds_bucket{" + label + ",le=\"+Inf\"} " +
-               std::to_string(histogram.count) + "\n";
+               std::to_string(figures.count) + "\n";
         out += "ov2ha_http_request_duration_seconds_sum{" + label + "} " +
-               number(histogram.sum_seconds) + "\n";
+               number(figures.sum_seconds) + "\n";
         out += "ov2ha_http_request_duration_seconds_count{" + label + "} " +
-               std::to_string(histogram.count) + "\n";
+               std::to_string(figures.count) + "\n";
     }
 
     header(out, "ov2ha_heartbeats_total", "counter",

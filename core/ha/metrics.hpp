@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
+#include <vector>
 
 namespace ov2ha::ha {
 
@@ -35,6 +35,7 @@ struct MetricsFigures {
     uint64_t missed_heartbeat_sessions = 0;
 };
 
+// The counters the HTTP server feeds through its observer; owned by the controller.
 class Metrics {
   public:
     // Upper bounds of the latency histogram's buckets, in seconds (+Inf is implied).
@@ -51,14 +52,20 @@ class Metrics {
     std::string render(const MetricsFigures& figures) const;
 
   private:
-    struct Histogram {
+    struct Count {
+        std::string method;
+        int status = 0;
+        uint64_t requests = 0;
+    };
+    // One route's figures; found without allocating once the route has been seen.
+    struct RouteFigures {
+        std::vector<Count> counts; // a handful per route: searched in order
         std::array<uint64_t, k_latency_buckets.size()> buckets{};
         uint64_t count = 0;
         double sum_seconds = 0;
     };
 
-    std::map<std::tuple<std::string, std::string, int>, uint64_t> m_requests;
-    std::map<std::string, Histogram> m_latency;
+    std::map<std::string, RouteFigures, std::less<>> m_routes;
     uint64_t m_heartbeats = 0;
     uint64_t m_unknown_heartbeats = 0;
 };

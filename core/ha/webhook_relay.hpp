@@ -61,6 +61,7 @@ struct RelayCounts {
     long long last_failure_ms = 0;
 };
 
+// The relay's queues, one per OpenVidu session; owned by the controller.
 class WebhookRelay {
   public:
     // A relay on `loop`, with its own HTTP client when enabled. Fails with words when the
@@ -70,12 +71,14 @@ class WebhookRelay {
     WebhookRelay(const WebhookRelay&) = delete;
     WebhookRelay& operator=(const WebhookRelay&) = delete;
 
+    // Whether events are relayed at all (OPENVIDU_WEBHOOK).
     bool enabled() const { return m_settings.enabled; }
 
     // Queues `body` for the endpoint behind the earlier events of `order_key` (OpenVidu's
     // sessionId; empty for events without one). Does nothing when disabled.
     void relay(std::string body, std::string content_type, const std::string& order_key);
 
+    // What the relay did since start, for the status endpoint and /metrics.
     const RelayCounts& counts() const { return m_counts; }
 
     // The relay's state for /openvidu/webhook/status: enabled, targetEndpoint, totalRequests,

@@ -23,8 +23,8 @@ constexpr unsigned k_stop_file_poll_ms = 200;
 
 // Four bytes of size and an "ftyp" box: a non-empty file OpenVidu accepts as
 // "recording started" until the real video replaces it.
-constexpr char k_placeholder_video[] = {0,   0,   0, 20, 'f', 't', 'y', 'p', 'i', 's',
-                                        'o', 'm', 0, 0,  2,   0,   'i', 's', 'o', 'm'};
+constexpr char k_placeholder_video[] = {0,   0,   0,   20,  'f', 't', 'y', 'p', 'i', 's',
+                                        'o', 'm', 0,   0,   2,   0,   'i', 's', 'o', 'm'};
 
 std::int64_t now_ms() {
     using namespace std::chrono;
@@ -110,8 +110,7 @@ Status RecorderSession::watch_stop_triggers() {
         },
         m_plan.paths.stop_file.c_str(), k_stop_file_poll_ms);
     if (rc != 0) {
-        return failure(
-            uv_error_text(("watch the stop file " + m_plan.paths.stop_file).c_str(), rc));
+        return failure(uv_error_text(("watch the stop file " + m_plan.paths.stop_file).c_str(), rc));
     }
     if (m_plan.max_duration_seconds > 0) {
         uv_timer_start(
@@ -157,8 +156,8 @@ void RecorderSession::start_capture() {
         highest_local = existing->back().number;
     }
     media::CaptureSettings settings = m_plan.capture;
-    settings.first_chunk_number =
-        chunks::next_chunk_number(highest_local, std::nullopt, m_plan.start_chunk);
+    settings.first_chunk_number = chunks::next_chunk_number(highest_local, std::nullopt,
+                                                            m_plan.start_chunk);
     m_chunk_in_attempt = false;
     m_phase = Phase::recording;
 
@@ -185,8 +184,7 @@ void RecorderSession::start_capture() {
     callbacks.finished = [this](Status status) {
         m_mailbox.post([this, status] { on_capture_finished(status); });
     };
-    log::info("capture starting",
-              {{"first_chunk", chunks::chunk_file_name(settings.first_chunk_number)}});
+    log::info("capture starting", {{"first_chunk", chunks::chunk_file_name(settings.first_chunk_number)}});
     m_capture = std::make_unique<media::ChunkRecorder>(std::move(settings), std::move(callbacks));
     m_capture->start();
 }
@@ -210,8 +208,8 @@ void RecorderSession::on_capture_finished(const Status& status) {
         request_stop("capture failed");
         return;
     }
-    log::error("capture failed; restarting it",
-               {{"error", error}, {"in_ms", std::to_string(k_restart_delay_ms)}});
+    log::error("capture failed; restarting it", {{"error", error},
+                                                 {"in_ms", std::to_string(k_restart_delay_ms)}});
     m_phase = Phase::restarting;
     uv_timer_start(
         m_restart.get(),
@@ -267,8 +265,8 @@ void RecorderSession::finalize() {
             const double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             if (outcome->failed) {
-                log::error("recording failed",
-                           {{"video_id", m_plan.video_id}, {"problem", outcome->problem}});
+                log::error("recording failed", {{"video_id", m_plan.video_id},
+                                                {"problem", outcome->problem}});
             } else {
                 log::info("recording finished",
                           {{"video", m_plan.paths.final_video},

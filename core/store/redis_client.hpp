@@ -56,6 +56,7 @@ class RedisScript {
 // none (Redis unreachable, too slow, or an error reply). Must not throw.
 using RedisCallback = std::function<void(Result<RedisReply>)>;
 
+// The one connection the controller shares between all its requests, pipelined.
 class RedisClient {
   public:
     // Prepares a client for `loop`; nothing connects before start().
@@ -73,7 +74,8 @@ class RedisClient {
     // drops the reply. Commands sent while a connection is being made wait for it.
     void command(std::vector<std::string> arguments, RedisCallback done);
 
-    // Runs `script` with `keys` and `arguments` (EVALSHA, then EVAL if Redis answers NOSCRIPT).
+    // Runs `script` (which must outlive the call: a static) with `keys` and `arguments`
+    // (EVALSHA, then EVAL if Redis answers NOSCRIPT); `done` as for command().
     void evaluate(const RedisScript& script, std::vector<std::string> keys,
                   std::vector<std::string> arguments, RedisCallback done);
 
@@ -84,6 +86,7 @@ class RedisClient {
     // Commands that failed (any reason) and connections lost, since start.
     uint64_t errors() const { return m_errors; }
     uint64_t connections_lost() const { return m_connections_lost; }
+    // Where Redis is, for logs.
     const RedisAddress& address() const { return m_settings.address; }
 
     // Fails every command in flight, drops the connection and closes every handle; the loop

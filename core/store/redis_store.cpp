@@ -20,16 +20,18 @@ return 1)");
     return script;
 }
 
-// KEYS session, heartbeat; ARGV time, TTL. Sets the time before the '|' of the heartbeat and
-// keeps the chunk after it; 0 when the session does not exist.
+// KEYS session, heartbeat; ARGV time, TTL, chunk. Sets the heartbeat to the time and the
+// chunk, or keeps the chunk it had when ARGV[3] is empty; makes the heartbeat key again if it
+// went missing while the session exists; 0 when the session does not exist.
 const RedisScript& heartbeat_script() {
     static const RedisScript script(R"(local beat = redis.call('GET', KEYS[2])
 if not beat then
   if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
   beat = '|'
 end
-local bar = string.find(beat, '|', 1, true) or (#beat + 1)
-redis.call('SET', KEYS[2], ARGV[1] .. string.sub(beat, bar), 'EX', ARGV[2])
+local rest = '|' .. ARGV[3]
+if ARGV[3] == '' then rest = string.sub(beat, string.find(beat, '|', 1, true) or (#beat + 1)) end
+redis.call('SET', KEYS[2], ARGV[1] .. rest, 'EX', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1)");
     return script;
@@ -158,23 +160,31 @@ void RedisStore::get(const std::string& id,
 
 void RedisStore::heartbeat(const std::string& id, std::string time, std::string chunk,
                            std::function<void(Result<bool>)> done) {
-    if (chunk.empty()) {
+    const auto by_script = [this, id](std::string time, std::string chunk,
+                                      std::function<void(Result<bool>)> done) {
         m_client.evaluate(heartbeat_script(), {session_key(id), heartbeat_key(id)},
-                          {std::move(time), m_ttl_seconds},
+                          {std::move(time), m_ttl_seconds, std::move(chunk)},
                           [done = std::move(done)](Result<RedisReply> reply) {
                               done(integer_flag(std::move(reply), "the heartbeat"));
                           });
+    };
+    if (chunk.empty()) {
+        by_script(std::move(time), "", std::move(done));
         return;
     }
-    m_client.command(
-        {"SET", heartbeat_key(id), std::move(time) + "|" + chunk, "XX", "EX", m_ttl_seconds},
-        [done = std::move(done)](Result<RedisReply> reply) {
-            if (!reply) {
-                done(reply.error());
-                return;
-            }
-            done(reply->type == RedisReply::Type::status);
-        });
+    std::string value = time + "|" + chunk;
+    m_client.command({"SET", heartbeat_key(id), std::move(value), "XX", "EX", m_ttl_seconds},
+                     [by_script, time = std::move(time), chunk = std::move(chunk),
+                      done = std::move(done)](Result<RedisReply> reply) mutable {
+                         if (!reply) {
+                             done(reply.error());
+                         } else if (reply->type == RedisReply::Type::status) {
+                             done(true);
+                         } else {
+                             // No heartbeat key: no session, or one whose key went missing.
+                             by_script(std::move(time), std::move(chunk), std::move(done));
+                         }
+                     });
     // Pipelined behind the SET; a session removed in between makes it a harmless 0.
     m_client.command({"EXPIRE", session_key(id), m_ttl_seconds}, nullptr);
 }

@@ -36,8 +36,9 @@ struct SessionRecord {
     std::string heartbeat_chunk; // its lastChunk part; empty when none was reported
 };
 
-// Callbacks run once on the loop thread, possibly inside the call when Redis is unavailable.
-// Each failure's words say what went wrong with Redis. None may throw.
+// The session keys over one RedisClient. Callbacks run once on the loop thread, possibly inside
+// the call when Redis is unavailable. Each failure's words say what went wrong with Redis. None
+// may throw.
 class RedisStore {
   public:
     // Uses `client`, which must outlive the store and close before it; keys live `ttl` after
@@ -58,7 +59,7 @@ class RedisStore {
 
     // Records a heartbeat at `time` with `chunk` (kept as it was when empty) and refreshes both
     // TTLs: false when there is no such session. With a chunk this is SET XX plus EXPIRE in one
-    // round trip; without one, a small script that keeps the chunk.
+    // round trip; without one (or when the heartbeat key went missing), a small script.
     void heartbeat(const std::string& id, std::string time, std::string chunk,
                    std::function<void(Result<bool>)> done);
 

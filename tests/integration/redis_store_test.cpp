@@ -119,6 +119,13 @@ TEST_F(RedisStoreTest, HeartbeatsRefreshBothTtlsAndKeepTheChunk) {
     EXPECT_GT(ttl("session:h"), 3500);
     EXPECT_EQ(m_redis->command({"GET", "session:h"}), R"({"sessionId":"h"})");
 
+    m_redis->command({"DEL", "heartbeat:h"});
+    auto recreated = heartbeat("h", "2025-01-01 10:00:25", "0008.mp4");
+    ASSERT_TRUE(recreated);
+    EXPECT_TRUE(*recreated) << "a session whose heartbeat key went missing still takes heartbeats";
+    EXPECT_EQ(m_redis->command({"GET", "heartbeat:h"}), "2025-01-01 10:00:25|0008.mp4");
+    EXPECT_GT(ttl("heartbeat:h"), 3500);
+
     for (const char* chunk : {"0001.mp4", ""}) {
         auto ghost = heartbeat("ghost", "2025-01-01 10:00:30", chunk);
         ASSERT_TRUE(ghost);
