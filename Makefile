@@ -10,7 +10,8 @@ DEBIAN_PACKAGES := build-essential cmake pkg-config git \
 	libcli11-dev libcurl4-openssl-dev libhiredis-dev libuv1-dev rapidjson-dev libtoml11-dev \
 	libavformat-dev libavcodec-dev libavdevice-dev libavfilter-dev libavutil-dev \
 	libswscale-dev libswresample-dev libssl-dev libpugixml-dev libhttp-parser-dev \
-	libgtest-dev libgmock-dev ffmpeg clang-format time bc xvfb python3-botocore curl python3
+	libgtest-dev libgmock-dev ffmpeg clang-format time bc xvfb python3-botocore \
+	redis-server redis-tools wrk curl python3
 
 .PHONY: setup build test demo bench format-check format clean
 

@@ -9,7 +9,7 @@ export BENCH_DIR=${BENCH_DIR:-bench-out}
 mkdir -p "$BENCH_DIR"
 
 missed=()
-for bench in join_bench.sh record_cpu_bench.sh stop_bench.sh upload_bench.sh; do
+for bench in join_bench.sh record_cpu_bench.sh stop_bench.sh upload_bench.sh serve_bench.sh; do
     echo "== $bench"
     "$here/$bench" || missed+=("$bench")
 done

@@ -4,6 +4,7 @@
 #include "cmd/record.hpp"
 #include "cmd/upload.hpp"
 #include "cmd/watch.hpp"
+#include "cmd/serve.hpp"
 
 #include <exception>
 #include <iostream>
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
         ov2ha::cmd::setup_join(cli);
         ov2ha::cmd::setup_upload(cli);
         ov2ha::cmd::setup_watch(cli);
+        ov2ha::cmd::setup_serve(cli);
         return cli.run(argc, argv);
     } catch (const std::exception& error) {
         std::cerr << "ov2ha: " << error.what() << "\n";

@@ -42,6 +42,11 @@ HA_AWS_* names above; and OV2HA_RECORDER_<KEY>, OV2HA_ENCODER_<KEY>, OV2HA_STORA
 OV2HA_S3_<KEY> for every setting. The same names may stand in /recordings/.env (that
 is, <recordings>/.env: KEY=VALUE lines, # comments), which the real environment overrides.
 
+HA controller: with HA_CONTROLLER_HOST set (and HA_CONTROLLER_PORT, HA_CONTROLLER_USERNAME,
+HA_CONTROLLER_PASSWORD, HEARTBEAT_INTERVAL), the recording registers with `ov2ha serve`,
+heartbeats with its last closed chunk and reports RECORDING, STOPPING, then COMPLETED or FAILED.
+An unreachable controller never stops the recording.
+
 Exit codes: 0 recorded and final files written; 1 capture or join failed (.recording says
 failed when no video could be made); 2 bad setting or id, nothing started.
 
@@ -63,9 +68,15 @@ int run_record(const Config& config) {
     std::signal(SIGPIPE, SIG_IGN);
     int exit_code = cli::k_exit_failure;
     {
+        auto controller = recorder::make_controller_link(&loop, config, *plan);
         recorder::RecorderSession session(&loop, std::move(*plan),
                                           [&exit_code](int code) { exit_code = code; });
-        if (auto started = session.start(); !started) {
+        Status started = controller ? success() : Status(controller.error());
+        if (started) {
+            session.attach_controller(std::move(*controller));
+            started = session.start();
+        }
+        if (!started) {
             std::cerr << "ov2ha record: " << started.message() << "\n";
             exit_code = cli::k_exit_failure;
         } else {
@@ -82,7 +93,7 @@ int run_record(const Config& config) {
 
 void setup_record(cli::Cli& cli) {
     CLI::App* command = cli.add_command({"record", k_description,
-                                         {"recorder", "encoder", "storage", "s3"},
+                                         {"recorder", "encoder", "storage", "s3", "controller"},
                                          "recorder.recordings_dir", run_record});
     for (const char* key :
          {"recorder.recordings_dir", "recorder.video_id", "recorder.video_name",

@@ -2,6 +2,9 @@
 // environment and (with a flag name) the command line, and shows in --print-config.
 #include "core/base/settings.hpp"
 
+#include "core/base/addresses.hpp"
+#include "core/base/header_list.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -27,9 +30,7 @@ SettingSpec row(std::string key, SettingType type, std::string default_value, Va
 }
 
 // A row whose value is never shown (--print-config prints ***) nor logged.
-SettingSpec secret_row(std::string key, std::vector<std::string> legacy, std::string help) {
-    SettingSpec spec = row(std::move(key), SettingType::text, "", any_text(), std::move(legacy), "",
-                           std::move(help));
+SettingSpec secret(SettingSpec spec) {
     spec.secret = true;
     return spec;
 }
@@ -127,7 +128,8 @@ std::vector<SettingSpec> make_table() {
         row("s3.bucket", T::text, "", any_text(), {"HA_AWS_S3_BUCKET"}, "--s3-bucket",
             "bucket the chunks go to"),
         row("s3.access_key", T::text, "", any_text(), {"HA_AWS_ACCESS_KEY"}, "", "access key id"),
-        secret_row("s3.secret_key", {"HA_AWS_SECRET_KEY"}, "secret access key"),
+        secret(row("s3.secret_key", T::text, "", any_text(), {"HA_AWS_SECRET_KEY"}, "",
+                   "secret access key")),
         row("s3.path_style", T::text, "auto", one_of({"auto", "true", "false"}), {},
             "--s3-path-style",
             "path-style addressing (endpoint/bucket/key); auto: on for custom endpoints, off "
@@ -150,6 +152,88 @@ std::vector<SettingSpec> make_table() {
             "MiB per part of a multipart upload"),
         row("s3.part_parallelism", T::integer, "4", integer_between(1, 64), {},
             "--part-parallelism", "parts of one file uploaded at the same time"),
+
+        // The HA controller as recorders reach it, and the credentials both sides use.
+        row("controller.host", T::text, "", any_text(), {"HA_CONTROLLER_HOST"}, "",
+            "host (or http:// or https:// URL) of the ov2ha serve that record registers with and "
+            "heartbeats to; empty means no controller"),
+        row("controller.port", T::integer, "8080", integer_between(1, 65535),
+            {"HA_CONTROLLER_PORT"}, "", "port of the controller's REST API as recorders reach it"),
+        row("controller.username", T::text, "", any_text(), {"HA_CONTROLLER_USERNAME"}, "",
+            "HTTP Basic user of the controller's REST API; empty together with the password "
+            "means no authentication"),
+        secret(row("controller.password", T::text, "", any_text(), {"HA_CONTROLLER_PASSWORD"}, "",
+                   "HTTP Basic password of the controller's REST API")),
+        row("controller.heartbeat_interval", T::integer, "10", integer_between(1, 3600),
+            {"HEARTBEAT_INTERVAL"}, "", "seconds between a recorder's heartbeats"),
+
+        row("server.listen", T::text, "0.0.0.0:8080", host_port_text(), {}, "--listen",
+            "address and port the controller's REST API listens on"),
+        row("server.max_connections", T::integer, "1024", integer_between(1, 100000), {}, "",
+            "open client connections; further ones are closed at once"),
+        row("server.max_header_bytes", T::integer, "16384", integer_between(1024, 1048576), {}, "",
+            "bytes of request line and headers; more is answered 431"),
+        row("server.max_body_bytes", T::integer, "1048576", integer_between(1024, 67108864), {}, "",
+            "bytes of request body; more is answered 413"),
+        row("server.request_timeout", T::integer, "10", integer_between(1, 3600), {}, "",
+            "seconds a client may take to send the headers, and again the body"),
+        row("server.idle_timeout", T::integer, "60", integer_between(1, 86400), {}, "",
+            "seconds a keep-alive connection may sit without a request"),
+
+        row("redis.url", T::text, "redis://127.0.0.1:6379/0", redis_url_text(), {}, "--redis",
+            "Redis that holds the sessions, redis://HOST[:PORT][/DB]"),
+        secret(row("redis.password", T::text, "", any_text(), {}, "",
+                   "Redis AUTH password; empty means no AUTH")),
+        row("redis.session_ttl", T::integer, "86400", integer_between(60, 31 * 86400), {}, "",
+            "seconds a session key lives after its last write"),
+        row("redis.timeout_ms", T::integer, "2000", integer_between(50, 60000), {}, "",
+            "milliseconds Redis may take to connect or to answer before the connection is "
+            "dropped and made again"),
+
+        row("sessions.cleanup_interval", T::integer, "30", integer_between(1, 86400),
+            {"HA_SESSION_CLEANUP_INTERVAL"}, "",
+            "seconds between two cleanups of inactive sessions"),
+        row("sessions.max_inactive_time", T::integer, "600", integer_between(1, 31 * 86400),
+            {"HA_SESSION_MAX_INACTIVE_TIME"}, "",
+            "seconds an inactive session is kept; then the cleanup removes it, and its chunks in "
+            "the bucket when its final recording exists"),
+        row("sessions.recordings_path", T::text, "/opt/openvidu/recordings", nonempty_text(),
+            {"OPENVIDU_RECORDING_PATH"}, "",
+            "OpenVidu's recordings folder on this host, where the cleanup looks for final "
+            "recordings"),
+
+        row("failover.enabled", T::boolean, "true", boolean_word(), {}, "",
+            "watch the recorders' heartbeats"),
+        row("failover.check_interval", T::integer, "60", integer_between(1, 86400),
+            {"HA_FAILOVER_CHECK_INTERVAL"}, "", "seconds between two failover scans"),
+        row("failover.max_missed_heartbeats", T::integer, "3", integer_between(1, 1000),
+            {"HA_MAX_MISSED_HEARTBEATS"}, "",
+            "heartbeats a recorder may miss before it counts as failed"),
+        row("failover.chunk_time_size", T::integer, "10", integer_between(1, 3600),
+            {"CHUNK_TIME_SIZE"}, "",
+            "seconds of media per chunk the recorders write; a last chunk unchanged for "
+            "max_missed_heartbeats chunks counts as stuck"),
+
+        row("webhook.enabled", T::boolean, "false", boolean_word(), {"OPENVIDU_WEBHOOK"}, "",
+            "relay the OpenVidu webhook events received at /openvidu/webhook to webhook.endpoint"),
+        row("webhook.endpoint", T::text, "", empty_or(http_url_text()),
+            {"OPENVIDU_WEBHOOK_ENDPOINT"}, "", "URL the webhook events are relayed to"),
+        secret(row("webhook.headers", T::text, "", header_list_text(), {"OPENVIDU_WEBHOOK_HEADERS"},
+                   "",
+                   "headers sent with each relayed event: {\"Name\":\"value\"}, "
+                   "[\"Name: value\"] or \"Name: value, Name2: value2\"")),
+        row("webhook.timeout_ms", T::integer, "5000", integer_between(100, 600000), {}, "",
+            "milliseconds one relay attempt may take"),
+        row("webhook.retries", T::integer, "3", integer_between(0, 100), {}, "",
+            "attempts after the first when the endpoint answers 5xx or cannot be reached; a 4xx "
+            "answer is never retried"),
+        row("webhook.retry_delay_ms", T::integer, "1000", integer_between(1, 600000), {}, "",
+            "milliseconds before the first retry, doubled for each next one up to ten times this"),
+        secret(row("webhook.intake_secret", T::text, "", any_text(), {}, "",
+                   "when set, events must carry it as X-Webhook-Secret or as "
+                   "Authorization: Bearer")),
+        row("webhook.intake_basic_auth", T::boolean, "false", boolean_word(), {}, "",
+            "events must carry the controller's HTTP Basic credentials"),
     };
 }
 

@@ -21,8 +21,9 @@
 
 namespace ov2ha::http {
 
-// Header name and value pairs in the order sent or received; a name may repeat.
-using Headers = std::vector<std::pair<std::string, std::string>>;
+// Header name and value pairs in the order sent or received; a name may repeat. (Not called
+// Headers: that is the server's header list in request.hpp, and both meet in the controller.)
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
 // A byte range of a file sent as a request body, read block by block as curl asks for it.
 struct FileSlice {
@@ -47,7 +48,7 @@ struct HttpRequest {
     std::string url;            // sent as given: never normalised ("./x" stays)
     // Sent as given, plus an empty "Expect:" (no 100-continue round trip) and, for a POST
     // without a Content-Type, no curl default content type.
-    Headers headers;
+    HeaderFields headers;
     std::shared_ptr<const std::string> body;
     std::optional<FileSlice> body_file;
     // When set, a 2xx response body goes to a temporary file beside this path that is
@@ -70,7 +71,7 @@ enum class Failure {
 // What came back. `error` says in words why when `failure` is not none.
 struct HttpResponse {
     long status = 0;              // 0 when no response arrived
-    Headers headers;              // those of the final response (not of a 100 Continue)
+    HeaderFields headers;         // those of the final response (not of a 100 Continue)
     std::string body;             // the body when kept in memory (always so for a non-2xx status)
     bool body_in_file = false;    // the 2xx body is now at the request's response_file
     std::uint64_t body_bytes = 0; // body bytes received, in memory or in the file

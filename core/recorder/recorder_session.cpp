@@ -154,6 +154,9 @@ Status RecorderSession::start() {
         return start_shipping();
     }
     start_capture();
+    if (m_controller) {
+        m_controller->start();
+    }
     return success();
 }
 
@@ -248,6 +251,10 @@ void RecorderSession::ship_chunk(const std::string& path) {
     m_shipper->offer({path, m_plan.storage->chunk_key_prefix + "/" + name, name});
 }
 
+void RecorderSession::attach_controller(std::unique_ptr<ControllerLink> controller) {
+    m_controller = std::move(controller);
+}
+
 void RecorderSession::start_capture() {
     auto existing = chunks::list_chunk_folder(m_plan.paths.chunk_folder);
     std::optional<std::uint64_t> highest_local;
@@ -266,6 +273,9 @@ void RecorderSession::start_capture() {
             m_chunk_in_attempt = true;
             m_capture_ever_worked = true;
             log::debug("chunk opened", {{"chunk", event.path}});
+            if (m_controller) {
+                m_controller->recording();
+            }
         });
     };
     callbacks.chunk_closed = [this](const media::ChunkEvent& event) {
@@ -274,6 +284,9 @@ void RecorderSession::start_capture() {
             log::info("chunk closed", {{"chunk", std::filesystem::path(event.path).filename()},
                                        {"seconds", seconds_text(event.media_seconds)}});
             ship_chunk(event.path);
+            if (m_controller) {
+                m_controller->chunk_closed(std::filesystem::path(event.path).filename());
+            }
         });
     };
     callbacks.finished = [this](Status status) {
@@ -335,6 +348,9 @@ void RecorderSession::request_stop(const std::string& reason) {
         return;
     }
     log::info("stop requested", {{"reason", reason}});
+    if (m_controller) {
+        m_controller->stopping();
+    }
     uv_timer_stop(m_restart.get());
     uv_timer_stop(m_max_duration.get());
     uv_fs_poll_stop(m_stop_file_poll.get());
@@ -410,7 +426,12 @@ void RecorderSession::finish_when_done() {
     m_restart.close();
     m_listing_limit.close();
     m_mailbox.close();
-    m_on_done(m_outcome->failed || m_capture_failed ? 1 : 0);
+    const int code = m_outcome->failed || m_capture_failed ? 1 : 0;
+    if (m_controller) {
+        m_controller->finish(code != 0, [this, code] { m_on_done(code); });
+        return;
+    }
+    m_on_done(code);
 }
 
 } // namespace ov2ha::recorder

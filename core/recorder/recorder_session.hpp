@@ -7,6 +7,7 @@
 #include "core/base/loop.hpp"
 #include "core/base/uv_handle.hpp"
 #include "core/chunks/chunk_shipper.hpp"
+#include "core/recorder/controller_link.hpp"
 #include "core/recorder/finalize.hpp"
 #include "core/recorder/live_join.hpp"
 #include "core/recorder/recorder_plan.hpp"
@@ -36,6 +37,10 @@ class RecorderSession {
 
     // Closes the last chunk and finalises; later calls are ignored.
     void request_stop(const std::string& reason);
+
+    // Before start(): the session registers with the HA controller through `controller`,
+    // heartbeats and reports its status; `on_done` then waits for the final status (bounded).
+    void attach_controller(std::unique_ptr<ControllerLink> controller);
 
   private:
     enum class Phase { listing, recording, restarting, stopping, finalizing, done };
@@ -74,6 +79,7 @@ class RecorderSession {
     bool m_chunk_in_attempt = false;
     int m_attempts_without_chunk = 0;
     bool m_capture_failed = false;
+    std::unique_ptr<ControllerLink> m_controller; // null without HA_CONTROLLER_HOST
 };
 
 } // namespace ov2ha::recorder

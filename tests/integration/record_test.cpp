@@ -128,29 +128,29 @@ TEST_F(RecordTest, StopByQWritesEveryFileOpenViduReads) {
 
 TEST_F(RecordTest, SigkillKeepsTheCutChunkAndTheNextRunContinuesNumbering) {
     {
-        Background recorder(record_args("rec_kill", {}, "4"), {},
-                            m_dir / "logs1");
-        ASSERT_TRUE(wait_for_nonempty(recording("rec_kill", "chunks/0002.mp4"), 10000ms));
-        std::this_thread::sleep_for(2500ms);
+        Background recorder(record_args("rec_kill", {}, "6"), {}, m_dir / "logs1");
+        ASSERT_TRUE(wait_for_nonempty(recording("rec_kill", "chunks/0002.mp4"), 15000ms));
+        std::this_thread::sleep_for(4000ms);
         recorder.signal(SIGKILL);
         recorder.wait(5);
     }
     const std::string cut = recording("rec_kill", "chunks/0002.mp4");
     ASSERT_TRUE(fs::exists(cut));
     const double kept = probe_duration(cut);
-    // Killed about 2.5 s into the chunk; fragments are flushed every second.
-    EXPECT_GT(kept, 1.0) << "the cut chunk lost more than about a second";
+    // Killed about 4 s into the chunk; fragments are flushed every second. The
+    // bound leaves room for an encoder running late on a loaded machine.
+    EXPECT_GT(kept, 1.5) << "the cut chunk lost more than it should";
     EXPECT_FALSE(fs::exists(recording("rec_kill", "chunks/0003.mp4")));
 
-    Background again(record_args("rec_kill", {}, "4"), {}, m_dir / "logs2");
-    ASSERT_TRUE(wait_for_nonempty(recording("rec_kill", "chunks/0003.mp4"), 5000ms))
+    Background again(record_args("rec_kill", {}, "6"), {}, m_dir / "logs2");
+    ASSERT_TRUE(wait_for_nonempty(recording("rec_kill", "chunks/0003.mp4"), 10000ms))
         << again.stderr_text();
     std::this_thread::sleep_for(2s);
     write_stop_q();
     ASSERT_EQ(again.wait(20), 0) << again.stderr_text();
     const std::string video = recording("rec_kill", "rec_kill.mp4");
     EXPECT_TRUE(decodes_silently(video));
-    EXPECT_GT(probe_duration(video), 4.0 + kept + 1.0);
+    EXPECT_GT(probe_duration(video), 6.0 + kept + 1.0);
 }
 
 TEST_F(RecordTest, SigtermStopsAndFinalises) {
