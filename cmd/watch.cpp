@@ -129,10 +129,14 @@ class WatchRun {
         };
         events.failed = [](const chunks::ShipItem& item, const std::string& error,
                            std::optional<std::chrono::milliseconds> retry_in) {
-            log::warn("upload failed; the file stays on disk",
-                      {{"file", item.name},
-                       {"error", error},
-                       {"retry_in_ms", retry_in ? milliseconds_text(*retry_in) : "never"}});
+            if (retry_in) {
+                log::warn("upload failed; the file stays on disk and is tried again",
+                          {{"file", item.name},
+                           {"error", error},
+                           {"retry_in_ms", milliseconds_text(*retry_in)}});
+            } else {
+                log::warn("file not shipped", {{"file", item.name}, {"error", error}});
+            }
         };
         return events;
     }
