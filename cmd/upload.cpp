@@ -103,8 +103,13 @@ class UploadRun {
             std::cerr << (self->m_show_progress ? "\r\033[K" : "") << "ov2ha upload: interrupted\n";
             self->finish();
         };
-        uv_signal_start(m_sigint.get(), on_signal, SIGINT);
-        uv_signal_start(m_sigterm.get(), on_signal, SIGTERM);
+        int rc = uv_signal_start(m_sigint.get(), on_signal, SIGINT);
+        if (rc == 0) {
+            rc = uv_signal_start(m_sigterm.get(), on_signal, SIGTERM);
+        }
+        if (rc != 0) {
+            return failure(uv_error_text("watch SIGINT and SIGTERM", rc));
+        }
         if (m_show_progress) {
             uv_timer_start(
                 m_progress.get(),

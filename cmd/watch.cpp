@@ -89,8 +89,13 @@ class WatchRun {
         const auto on_signal = [](uv_signal_t* handle, int number) {
             static_cast<WatchRun*>(handle->data)->stop(number == SIGTERM ? "SIGTERM" : "SIGINT");
         };
-        uv_signal_start(m_sigint.get(), on_signal, SIGINT);
-        uv_signal_start(m_sigterm.get(), on_signal, SIGTERM);
+        int rc = uv_signal_start(m_sigint.get(), on_signal, SIGINT);
+        if (rc == 0) {
+            rc = uv_signal_start(m_sigterm.get(), on_signal, SIGTERM);
+        }
+        if (rc != 0) {
+            return failure(uv_error_text("watch SIGINT and SIGTERM", rc));
+        }
         m_shipper->start([this](Status ready) {
             if (m_stopping) {
                 return;
@@ -129,10 +134,14 @@ class WatchRun {
         };
         events.failed = [](const chunks::ShipItem& item, const std::string& error,
                            std::optional<std::chrono::milliseconds> retry_in) {
-            log::warn("upload failed; the file stays on disk",
-                      {{"file", item.name},
-                       {"error", error},
-                       {"retry_in_ms", retry_in ? milliseconds_text(*retry_in) : "never"}});
+            if (retry_in) {
+                log::warn("upload failed; the file stays on disk and is tried again",
+                          {{"file", item.name},
+                           {"error", error},
+                           {"retry_in_ms", milliseconds_text(*retry_in)}});
+            } else {
+                log::warn("file not shipped", {{"file", item.name}, {"error", error}});
+            }
         };
         return events;
     }

@@ -78,6 +78,7 @@ void ChunkShipper::start(std::function<void(Status)> ready) {
                 return;
             }
             if (!*opened) {
+                m_unusable = true;
                 ready(opened->error());
                 return;
             }
@@ -323,7 +324,7 @@ void ChunkShipper::on_committed(std::vector<Uploaded> batch, const CommitWork& w
 void ChunkShipper::drain(std::chrono::milliseconds bound,
                          std::function<void(std::vector<ShipItem>)> done) {
     m_drain_done = std::move(done);
-    const bool idle = unfinished() == 0;
+    const bool idle = unfinished() == 0 || m_unusable;
     uv_timer_start(
         m_drain_timer.get(),
         [](uv_timer_t* timer) { static_cast<ChunkShipper*>(timer->data)->on_drain_deadline(); },

@@ -89,7 +89,7 @@ class ChunkShipper {
 
     // Opens the journal on a worker, then starts shipping what was offered. `ready` runs
     // once on the loop thread, never inside start(): success, or why the journal cannot
-    // be used (then nothing is shipped).
+    // be used (then nothing is shipped and a drain ends at once).
     void start(std::function<void(Status)> ready);
 
     // Queues a file. A name already queued or uploading is ignored (a file that changes
@@ -151,8 +151,9 @@ class ChunkShipper {
     std::vector<ShipItem> m_abandoned;     // cut off by the drain deadline
     int m_failures_in_a_row = 0;
     bool m_ready = false;
-    bool m_probing = false; // after a pause, one upload at a time until one succeeds
-    bool m_cut_off = false; // the drain deadline passed, or the shipper is finished
+    bool m_unusable = false; // the journal could not be opened: nothing is ever sent
+    bool m_probing = false;  // after a pause, one upload at a time until one succeeds
+    bool m_cut_off = false;  // the drain deadline passed, or the shipper is finished
     bool m_closing_client = false;
     std::function<void(std::vector<ShipItem>)> m_drain_done;
     UvHandle<uv_timer_t> m_backoff;

@@ -2,6 +2,7 @@
 #include "core/chunks/upload_plan.hpp"
 
 #include "core/chunks/chunk_names.hpp"
+#include "core/chunks/upload_journal.hpp"
 #include "core/s3/s3_url.hpp"
 
 #include <algorithm>
@@ -27,7 +28,7 @@ Status add_folder(std::map<std::string, ShipItem>& items, const fs::path& folder
     std::error_code error;
     for (fs::recursive_directory_iterator it(folder, error), end; !error && it != end;
          it.increment(error)) {
-        if (!it->is_regular_file(error)) {
+        if (!it->is_regular_file(error) || it->path().filename() == k_journal_file_name) {
             continue;
         }
         const std::string inside = it->path().lexically_relative(folder).generic_string();

@@ -175,10 +175,14 @@ Status RecorderSession::start_shipping() {
     };
     events.failed = [](const chunks::ShipItem& item, const std::string& error,
                        std::optional<std::chrono::milliseconds> retry_in) {
-        log::warn("chunk upload failed; it stays on disk",
-                  {{"chunk", item.name},
-                   {"error", error},
-                   {"retry_in_ms", retry_in ? std::to_string(retry_in->count()) : "never"}});
+        if (retry_in) {
+            log::warn("chunk upload failed; it stays on disk and is tried again",
+                      {{"chunk", item.name},
+                       {"error", error},
+                       {"retry_in_ms", std::to_string(retry_in->count())}});
+        } else {
+            log::warn("chunk not shipped", {{"chunk", item.name}, {"error", error}});
+        }
     };
     m_shipper = std::make_unique<chunks::ChunkShipper>(m_loop, std::move(*client), storage.shipping,
                                                        std::move(events));

@@ -36,8 +36,10 @@ class ShipperTest : public ::testing::Test {
         ASSERT_TRUE(created) << created.error().text();
     }
 
-    // A new shipper for the folder's journal; the old one, if any, is gone first.
-    void new_shipper(const s3::S3Settings& settings, ShipperSettings shipping = {}) {
+    // A new shipper for the folder's journal; the old one, if any, is gone first. The
+    // journal must open unless `journal_error` is given, which receives why it did not.
+    void new_shipper(const s3::S3Settings& settings, ShipperSettings shipping = {},
+                     std::string* journal_error = nullptr) {
         m_shipper.reset();
         auto client = s3::S3Client::create(&m_loop, settings);
         ASSERT_TRUE(client) << client.message();
@@ -59,8 +61,12 @@ class ShipperTest : public ::testing::Test {
         m_shipper = std::make_unique<ChunkShipper>(&m_loop, std::move(*client), std::move(shipping),
                                                    std::move(events));
         bool ready = false;
-        m_shipper->start([&ready](Status status) {
-            EXPECT_TRUE(status) << status.message();
+        m_shipper->start([&ready, journal_error](Status status) {
+            if (journal_error) {
+                *journal_error = status ? "" : status.message();
+            } else {
+                EXPECT_TRUE(status) << status.message();
+            }
             ready = true;
         });
         run_until([&] { return ready; });
@@ -170,6 +176,22 @@ TEST_F(ShipperTest, DeleteAfterConfirmRemovesOnlyJournaledFiles) {
     EXPECT_EQ(journal.entries.size(), 2u);
     test::BucketProbe probe(m_server->settings(k_bucket));
     EXPECT_EQ(probe.download("cam/0002.mp4"), "two");
+}
+
+TEST_F(ShipperTest, AJournalHeldByAnotherProcessShipsNothingAndDrainsAtOnce) {
+    ASSERT_NO_FATAL_FAILURE(start_server());
+    write_chunk("0001.mp4", "one");
+    auto held = UploadJournal::open(m_folder / k_journal_file_name);
+    ASSERT_TRUE(held) << held.message();
+    std::string error;
+    ASSERT_NO_FATAL_FAILURE(new_shipper(m_server->settings(k_bucket), {}, &error));
+    EXPECT_NE(error.find("locked by another ov2ha process"), std::string::npos) << error;
+    offer("0001.mp4");
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<ShipItem> unshipped = drain(20s);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    ASSERT_EQ(unshipped.size(), 1u);
+    EXPECT_EQ(m_attempts["PutObject"], 0);
 }
 
 TEST_F(ShipperTest, UnreachableS3KeepsEverythingAndTheDrainReportsIt) {

@@ -21,7 +21,8 @@ std::vector<std::string> keys_of(const std::vector<ShipItem>& items) {
 TEST(UploadPlan, FilesGoUnderThePrefixAndFoldersKeepTheirInsides) {
     test::TempDir dir;
     std::filesystem::create_directories(dir / "chunks/sub");
-    for (const char* name : {"chunks/0002.mp4", "chunks/0010.mp4", "chunks/sub/x.txt", "one.bin"}) {
+    for (const char* name : {"chunks/0002.mp4", "chunks/0010.mp4", "chunks/sub/x.txt", "one.bin",
+                             "chunks/.ov2ha-upload-journal"}) {
         std::ofstream(dir / name) << name;
     }
     auto planned = plan_upload({dir / "one.bin", dir / "chunks"}, "rec/ses");
