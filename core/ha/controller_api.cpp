@@ -383,8 +383,9 @@ void ControllerApi::heartbeat(Request request, Responder responder) {
     if (*chunk) {
         body.text("lastChunk", **chunk);
     }
+    const std::string session = *id; // `request` moves into the callback below
     m_parts.sessions.heartbeat(
-        *id, session_time_now(), *chunk,
+        session, session_time_now(), *chunk,
         [this, responder, request = std::move(request), body = body.finish()](Result<bool> found) {
             if (!found) {
                 unavailable(responder, request, found.message());

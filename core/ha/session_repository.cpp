@@ -85,23 +85,26 @@ void SessionRepository::remove_if_unchanged(const StoredSession& stored,
 }
 
 void SessionRepository::list(std::function<void(Result<std::vector<StoredSession>>)> done) {
-    m_store.list([done = std::move(done)](Result<std::vector<store::SessionRecord>> stored) {
-        if (!stored) {
-            done(stored.error());
-            return;
-        }
-        std::vector<StoredSession> sessions;
-        sessions.reserve(stored->size());
-        for (store::SessionRecord& record : *stored) {
-            auto session = session_from_record(record);
-            if (!session) {
-                log::warn("stored session skipped", {{"error", session.message()}});
-                continue;
+    // Each page is read as it comes, so no single loop turn parses every session.
+    auto sessions = std::make_shared<std::vector<StoredSession>>();
+    m_store.list(
+        [sessions](std::vector<store::SessionRecord> page) {
+            for (store::SessionRecord& record : page) {
+                auto session = session_from_record(record);
+                if (!session) {
+                    log::warn("stored session skipped", {{"error", session.message()}});
+                    continue;
+                }
+                sessions->push_back({std::move(*session), std::move(record)});
             }
-            sessions.push_back({std::move(*session), std::move(record)});
-        }
-        done(std::move(sessions));
-    });
+        },
+        [sessions, done = std::move(done)](Status listed) {
+            if (!listed) {
+                done(listed.error());
+                return;
+            }
+            done(std::move(*sessions));
+        });
 }
 
 } // namespace ov2ha::ha

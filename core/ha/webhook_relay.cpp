@@ -135,8 +135,21 @@ void WebhookRelay::attempt(Queue& queue) {
         attempt_done(key, response.status, problem_of(response.failure), response.error);
     });
     if (!started) {
-        finish_front(queue, false, started.message());
+        // Failed from the timer, not from here: a queue of such events must not recurse.
+        queue.start_error = started.message();
+        uv_timer_start(queue.timer.get(), on_timer, 0, 0);
     }
+}
+
+void WebhookRelay::on_timer(uv_timer_t* timer) {
+    auto* queue = static_cast<Queue*>(timer->data);
+    if (queue->start_error.empty()) {
+        queue->relay->attempt(*queue);
+        return;
+    }
+    const std::string error = std::move(queue->start_error);
+    queue->start_error.clear();
+    queue->relay->finish_front(*queue, false, error);
 }
 
 void WebhookRelay::attempt_done(const std::string& key, long status, TransportProblem problem,
@@ -172,13 +185,7 @@ void WebhookRelay::attempt_done(const std::string& key, long status, TransportPr
                {"error", why},
                {"attempt", std::to_string(attempts)},
                {"retry_in_ms", std::to_string(delay.count())}});
-    uv_timer_start(
-        queue.timer.get(),
-        [](uv_timer_t* timer) {
-            auto* waiting = static_cast<Queue*>(timer->data);
-            waiting->relay->attempt(*waiting);
-        },
-        static_cast<uint64_t>(delay.count()), 0);
+    uv_timer_start(queue.timer.get(), on_timer, static_cast<uint64_t>(delay.count()), 0);
 }
 
 void WebhookRelay::finish_front(Queue& queue, bool delivered, const std::string& why) {

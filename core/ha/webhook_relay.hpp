@@ -99,12 +99,14 @@ class WebhookRelay {
     struct Queue {
         explicit Queue(uv_loop_t* loop) : timer(loop) {}
         std::deque<Delivery> deliveries;
-        UvHandle<uv_timer_t> timer;
+        UvHandle<uv_timer_t> timer; // the backoff before a retry
+        std::string start_error;    // set when the front delivery could not even start
         std::string key;
         WebhookRelay* relay = nullptr;
     };
 
     WebhookRelay(uv_loop_t* loop, RelaySettings settings, std::unique_ptr<http::CurlMulti> http);
+    static void on_timer(uv_timer_t* timer);
     void attempt(Queue& queue);
     void finish_front(Queue& queue, bool delivered, const std::string& why);
     void attempt_done(const std::string& key, long status, TransportProblem problem,

@@ -111,12 +111,33 @@ void split_heartbeat(std::string value, SessionRecord& record) {
 struct RedisStore::Listing {
     std::string cursor = "0";
     std::unordered_set<std::string> seen;
-    std::vector<SessionRecord> sessions;
-    std::function<void(Result<std::vector<SessionRecord>>)> done;
+    std::function<void(std::vector<SessionRecord>)> page;
+    std::function<void(Status)> done;
 };
 
 RedisStore::RedisStore(RedisClient& client, std::chrono::seconds ttl)
-    : m_client(client), m_ttl_seconds(std::to_string(ttl.count())) {}
+    : m_client(client), m_ttl(ttl), m_ttl_seconds(std::to_string(ttl.count())) {}
+
+bool RedisStore::session_ttl_due(const std::string& id) {
+    const Clock::time_point now = Clock::now();
+    const auto every = m_ttl / 8;
+    const auto found = m_ttl_refreshed.find(id);
+    if (found != m_ttl_refreshed.end() && now - found->second < every) {
+        return false;
+    }
+    if (found != m_ttl_refreshed.end()) {
+        found->second = now;
+        return true;
+    }
+    // Sessions removed elsewhere leave entries behind: past this many, the old ones go.
+    constexpr size_t k_prune_above = 100'000;
+    if (m_ttl_refreshed.size() >= k_prune_above) {
+        std::erase_if(m_ttl_refreshed,
+                      [&](const auto& entry) { return now - entry.second >= every; });
+    }
+    m_ttl_refreshed.emplace(id, now);
+    return true;
+}
 
 std::string RedisStore::session_key(std::string_view id) {
     return std::string(k_session_prefix) + std::string(id);
@@ -185,8 +206,10 @@ void RedisStore::heartbeat(const std::string& id, std::string time, std::string 
                              by_script(std::move(time), std::move(chunk), std::move(done));
                          }
                      });
-    // Pipelined behind the SET; a session removed in between makes it a harmless 0.
-    m_client.command({"EXPIRE", session_key(id), m_ttl_seconds}, nullptr);
+    if (session_ttl_due(id)) {
+        // Pipelined behind the SET; a session removed in between makes it a harmless 0.
+        m_client.command({"EXPIRE", session_key(id), m_ttl_seconds}, nullptr);
+    }
 }
 
 void RedisStore::update(const std::string& id, std::vector<FieldUpdate> updates, std::string time,
@@ -204,6 +227,7 @@ void RedisStore::update(const std::string& id, std::vector<FieldUpdate> updates,
 }
 
 void RedisStore::remove(const std::string& id, std::function<void(Result<bool>)> done) {
+    m_ttl_refreshed.erase(id);
     m_client.command({"DEL", session_key(id), heartbeat_key(id)},
                      [done = std::move(done)](Result<RedisReply> reply) {
                          done(integer_flag(std::move(reply), "DEL"));
@@ -219,8 +243,10 @@ void RedisStore::remove_if_unchanged(const std::string& id, const SessionRecord&
                       });
 }
 
-void RedisStore::list(std::function<void(Result<std::vector<SessionRecord>>)> done) {
+void RedisStore::list(std::function<void(std::vector<SessionRecord>)> page,
+                      std::function<void(Status)> done) {
     auto listing = std::make_shared<Listing>();
+    listing->page = std::move(page);
     listing->done = std::move(done);
     scan_page(std::move(listing));
 }
@@ -252,7 +278,7 @@ void RedisStore::scan_page(std::shared_ptr<Listing> listing) {
             }
             const auto next = [this, listing] {
                 if (listing->cursor == "0") {
-                    listing->done(std::move(listing->sessions));
+                    listing->done(success());
                 } else {
                     scan_page(listing);
                 }
@@ -266,6 +292,8 @@ void RedisStore::scan_page(std::shared_ptr<Listing> listing) {
                     listing->done(values.error());
                     return;
                 }
+                std::vector<SessionRecord> sessions;
+                sessions.reserve(values->elements.size() / 2);
                 for (size_t i = 0; i + 1 < values->elements.size(); i += 2) {
                     // A session that expired or was removed since SCAN reads as nil.
                     if (values->elements[i].type != RedisReply::Type::string) {
@@ -274,8 +302,9 @@ void RedisStore::scan_page(std::shared_ptr<Listing> listing) {
                     SessionRecord record;
                     record.json = std::move(values->elements[i].text);
                     split_heartbeat(text_of(values->elements[i + 1]), record);
-                    listing->sessions.push_back(std::move(record));
+                    sessions.push_back(std::move(record));
                 }
+                listing->page(std::move(sessions));
                 next();
             });
         });

@@ -2,7 +2,9 @@
 // "<time>|<lastChunk>", the only fields that change every few seconds, so that a heartbeat is a
 // plain SET (with XX: only for a session that exists) instead of a script that rewrites the
 // JSON: in Redis 7 a Lua call costs as much as ten SETs. Both keys carry the TTL, refreshed on
-// every write, heartbeats included. Listings walk the keys with SCAN (never KEYS). Changes to
+// every write; a heartbeat refreshes its own key's and, once every eighth of the TTL, the
+// session key's too (an EXPIRE in the same round trip). Listings walk the keys with SCAN
+// (never KEYS). Changes to
 // the JSON are one Lua script each, run by its SHA-1: one round trip and atomic, so concurrent
 // changes cannot lose each other (WATCH cannot do that on one shared, pipelined connection).
 // Knows keys and text, not what a session means. Loop thread only.
@@ -17,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace ov2ha::store {
@@ -76,15 +79,25 @@ class RedisStore {
     void remove_if_unchanged(const std::string& id, const SessionRecord& record,
                              std::function<void(Result<bool>)> done);
 
-    // Every session, each once, in no particular order.
-    void list(std::function<void(Result<std::vector<SessionRecord>>)> done);
+    // Every session, each once, in no particular order, one SCAN page at a time: `page` runs
+    // with each page's sessions (so that a large listing never holds the loop for long), then
+    // `done` once, with success or why the listing stopped.
+    void list(std::function<void(std::vector<SessionRecord>)> page,
+              std::function<void(Status)> done);
 
   private:
     struct Listing;
+    using Clock = std::chrono::steady_clock;
+
     void scan_page(std::shared_ptr<Listing> listing);
+    // True (and noted) when this process last refreshed the TTL of session `id` an eighth of
+    // the TTL ago or longer, or never.
+    bool session_ttl_due(const std::string& id);
 
     RedisClient& m_client;
+    std::chrono::seconds m_ttl;
     std::string m_ttl_seconds;
+    std::unordered_map<std::string, Clock::time_point> m_ttl_refreshed;
 };
 
 // Splits a heartbeat:<id> value into `record`'s time and chunk parts.

@@ -70,8 +70,22 @@ class RedisStoreTest : public ::testing::Test {
         return *wait_for<bool>([&](auto done) { m_store->heartbeat(id, time, chunk, done); });
     }
     Result<std::vector<SessionRecord>> list() {
-        return *wait_for<std::vector<SessionRecord>>([&](auto done) { m_store->list(done); });
+        std::vector<SessionRecord> all;
+        pages = 0;
+        auto listed = *wait_for<std::monostate>([&](auto done) {
+            m_store->list(
+                [&](std::vector<SessionRecord> page) {
+                    ++pages;
+                    std::move(page.begin(), page.end(), std::back_inserter(all));
+                },
+                done);
+        });
+        if (!listed) {
+            return listed.error();
+        }
+        return all;
     }
+    int pages = 0;
     long ttl(const std::string& key) { return std::stol(m_redis->command({"TTL", key}).substr(1)); }
 
     std::unique_ptr<test::RedisServer> m_redis;
@@ -112,6 +126,8 @@ TEST_F(RedisStoreTest, HeartbeatsRefreshBothTtlsAndKeepTheChunk) {
     EXPECT_GT(ttl("session:h"), 3500);
     EXPECT_GT(ttl("heartbeat:h"), 3500);
     m_redis->command({"EXPIRE", "session:h", "100"});
+    ASSERT_TRUE(heartbeat("h", "2025-01-01 10:00:15", "0007.mp4"));
+    EXPECT_LE(ttl("session:h"), 100) << "the session TTL is refreshed once per eighth of the TTL";
     auto without_chunk = heartbeat("h", "2025-01-01 10:00:20", "");
     ASSERT_TRUE(without_chunk) << without_chunk.message();
     EXPECT_TRUE(*without_chunk);
@@ -199,6 +215,7 @@ TEST_F(RedisStoreTest, ListWalksEveryPageOnceAndIgnoresOtherKeys) {
     auto all = list();
     ASSERT_TRUE(all) << all.message();
     ASSERT_EQ(all->size(), static_cast<size_t>(k_sessions));
+    EXPECT_GE(pages, 2) << "the sessions come page by page";
     std::set<std::string> unique;
     for (const SessionRecord& record : *all) {
         unique.insert(record.json);
