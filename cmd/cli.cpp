@@ -63,7 +63,10 @@ void Cli::add_setting_flag(CLI::App* command, const std::string& key) {
     help += "]";
     if (spec->type == SettingType::boolean) {
         command->add_flag_callback(
-            spec->flag, [this, key, source] { m_flag_values.push_back({key, "true", source}); },
+            spec->flag,
+            [this, key, source] {
+                m_flag_values.push_back({key, "true", source});
+            },
             help + " (default " + spec->default_value + ")");
         return;
     }
@@ -108,9 +111,9 @@ int Cli::run(int argc, char** argv) {
             std::cout << config->describe(spec.sections);
             return k_exit_ok;
         }
-        log::configure(level_from(config->text("log.level")),
-                       config->text("log.format") == "json" ? log::Format::json
-                                                            : log::Format::text);
+        log::configure(level_from(config->text("log.level")), config->text("log.format") == "json"
+                                                                  ? log::Format::json
+                                                                  : log::Format::text);
         media::route_ffmpeg_logs();
         return spec.run(*config);
     }

@@ -19,8 +19,8 @@ inline constexpr int k_exit_usage = 2;   // bad flag, bad setting, bad id: nothi
 struct CommandSpec {
     std::string name;
     std::string description;
-    std::vector<std::string> sections;  // settings sections the command reads (log is implied)
-    std::string dotenv_folder_key;      // setting naming the folder whose .env is read, if any
+    std::vector<std::string> sections; // settings sections the command reads (log is implied)
+    std::string dotenv_folder_key;     // setting naming the folder whose .env is read, if any
     std::function<int(const Config&)> run;
 };
 

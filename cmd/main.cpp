@@ -2,9 +2,9 @@
 #include "cmd/cli.hpp"
 #include "cmd/join.hpp"
 #include "cmd/record.hpp"
+#include "cmd/serve.hpp"
 #include "cmd/upload.hpp"
 #include "cmd/watch.hpp"
-#include "cmd/serve.hpp"
 
 #include <exception>
 #include <iostream>

@@ -11,7 +11,8 @@
 namespace ov2ha::cmd {
 namespace {
 
-constexpr const char* k_description = R"(Record an OpenVidu COMPOSED recording in chunks: the recorder container's main process.
+constexpr const char* k_description =
+    R"(Record an OpenVidu COMPOSED recording in chunks: the recorder container's main process.
 
 Captures --video-input and --audio-input (by default x11grab of $DISPLAY at RESOLUTION and
 FRAMERATE, and pulse:default, like OpenVidu's image; no audio when ONLY_VIDEO=true or
@@ -92,19 +93,42 @@ int run_record(const Config& config) {
 } // namespace
 
 void setup_record(cli::Cli& cli) {
-    CLI::App* command = cli.add_command({"record", k_description,
+    CLI::App* command = cli.add_command({"record",
+                                         k_description,
                                          {"recorder", "encoder", "storage", "s3", "controller"},
-                                         "recorder.recordings_dir", run_record});
-    for (const char* key :
-         {"recorder.recordings_dir", "recorder.video_id", "recorder.video_name",
-          "recorder.chunk_time_size", "recorder.chunk_folder", "recorder.start_chunk",
-          "recorder.video_input", "recorder.audio_input", "recorder.no_audio",
-          "recorder.only_video", "recorder.display", "recorder.resolution", "recorder.framerate",
-          "recorder.stop_file", "recorder.max_duration", "encoder.video_codec", "encoder.preset",
-          "encoder.crf", "encoder.pixel_format", "encoder.audio_codec", "encoder.audio_bitrate",
-          "encoder.audio_sample_rate", "storage.mode", "storage.key_prefix",
-          "storage.stop_wait_seconds", "storage.upload_parallelism", "storage.retry_max_seconds",
-          "s3.endpoint", "s3.bucket", "s3.region", "s3.path_style"}) {
+                                         "recorder.recordings_dir",
+                                         run_record});
+    for (const char* key : {"recorder.recordings_dir",
+                            "recorder.video_id",
+                            "recorder.video_name",
+                            "recorder.chunk_time_size",
+                            "recorder.chunk_folder",
+                            "recorder.start_chunk",
+                            "recorder.video_input",
+                            "recorder.audio_input",
+                            "recorder.no_audio",
+                            "recorder.only_video",
+                            "recorder.display",
+                            "recorder.resolution",
+                            "recorder.framerate",
+                            "recorder.stop_file",
+                            "recorder.max_duration",
+                            "encoder.video_codec",
+                            "encoder.preset",
+                            "encoder.crf",
+                            "encoder.pixel_format",
+                            "encoder.audio_codec",
+                            "encoder.audio_bitrate",
+                            "encoder.audio_sample_rate",
+                            "storage.mode",
+                            "storage.key_prefix",
+                            "storage.stop_wait_seconds",
+                            "storage.upload_parallelism",
+                            "storage.retry_max_seconds",
+                            "s3.endpoint",
+                            "s3.bucket",
+                            "s3.region",
+                            "s3.path_style"}) {
         cli.add_setting_flag(command, key);
     }
 }

@@ -105,7 +105,8 @@ Result<std::vector<Assignment>> read_dotenv(const std::string& path) {
             for (auto it = entries->rbegin(); it != entries->rend(); ++it) {
                 if (it->name == name) {
                     return Assignment{spec.key, it->value,
-                                      path + " line " + std::to_string(it->line) + " (" + name + ")"};
+                                      path + " line " + std::to_string(it->line) + " (" + name +
+                                          ")"};
                 }
             }
             return std::nullopt;
@@ -168,7 +169,8 @@ Result<Config> Config::load(const ConfigInputs& inputs) {
             }
         }
         const std::string dotenv =
-            (std::filesystem::path(without_dotenv.text(inputs.dotenv_folder_key)) / ".env").string();
+            (std::filesystem::path(without_dotenv.text(inputs.dotenv_folder_key)) / ".env")
+                .string();
         if (std::filesystem::exists(dotenv)) {
             auto from_dotenv = read_dotenv(dotenv);
             if (!from_dotenv) {
@@ -207,7 +209,9 @@ const Config::Value& Config::at(const std::string& key) const {
     return it->second;
 }
 
-const std::string& Config::text(const std::string& key) const { return at(key).text; }
+const std::string& Config::text(const std::string& key) const {
+    return at(key).text;
+}
 
 long long Config::integer(const std::string& key) const {
     return parse_integer(at(key).text).value_or(0);
@@ -217,7 +221,9 @@ bool Config::boolean(const std::string& key) const {
     return parse_boolean(at(key).text).value_or(false);
 }
 
-const std::string& Config::source(const std::string& key) const { return at(key).source; }
+const std::string& Config::source(const std::string& key) const {
+    return at(key).source;
+}
 
 std::string Config::bad_setting_text(const std::string& key, const std::string& why) const {
     const Value& value = at(key);

@@ -21,11 +21,12 @@ struct Assignment {
 };
 
 struct ConfigInputs {
-    std::vector<std::string> sections;          // sections the command reads, e.g. {"log", "recorder"}
-    std::optional<std::string> config_file;     // --config; else $OV2HA_CONFIG; else /etc/ov2ha/ov2ha.toml
+    std::vector<std::string> sections; // sections the command reads, e.g. {"log", "recorder"}
+    std::optional<std::string>
+        config_file; // --config; else $OV2HA_CONFIG; else /etc/ov2ha/ov2ha.toml
     std::string default_config_file = "/etc/ov2ha/ov2ha.toml"; // read only when present
     std::map<std::string, std::string> environment;
-    std::string dotenv_folder_key;              // when set, "<value of this key>/.env" is read if present
+    std::string dotenv_folder_key; // when set, "<value of this key>/.env" is read if present
     std::vector<Assignment> flags;
 };
 

@@ -30,7 +30,8 @@ Result<std::vector<EnvFileEntry>> parse_env_file(std::string_view text, std::str
             line = trim(line.substr(7));
         }
         const size_t equals = line.find('=');
-        const std::string_view name = equals == std::string_view::npos ? "" : trim(line.substr(0, equals));
+        const std::string_view name =
+            equals == std::string_view::npos ? "" : trim(line.substr(0, equals));
         if (name.empty() || name.find_first_of(" \t") != std::string_view::npos) {
             return failure(std::string(origin) + " line " + std::to_string(line_number) +
                            ": expected KEY=VALUE, found '" + std::string(line) + "'");

@@ -60,7 +60,9 @@ void configure(Level level, Format format) {
     g_format = format;
 }
 
-bool enabled(Level level) { return level >= g_level.load(); }
+bool enabled(Level level) {
+    return level >= g_level.load();
+}
 
 void write(Level level, std::string_view message, std::initializer_list<Field> fields) {
     if (!enabled(level)) {
@@ -77,7 +79,8 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
     } else {
         line = timestamp_utc() + " " + level_name(level) + " " + std::string(message);
         for (const auto& [key, value] : fields) {
-            line += " " + std::string(key) + "=" + (needs_quotes(value) ? json_quote(value) : value);
+            line +=
+                " " + std::string(key) + "=" + (needs_quotes(value) ? json_quote(value) : value);
         }
         line += "\n";
     }

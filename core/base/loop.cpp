@@ -18,7 +18,8 @@ void run_on_worker(uv_loop_t* loop, std::function<void()> work, std::function<vo
     auto* job = new WorkRequest{{}, std::move(work), std::move(done)};
     job->request.data = job;
     const int rc = uv_queue_work(
-        loop, &job->request, [](uv_work_t* request) { static_cast<WorkRequest*>(request->data)->work(); },
+        loop, &job->request,
+        [](uv_work_t* request) { static_cast<WorkRequest*>(request->data)->work(); },
         [](uv_work_t* request, int) {
             auto* finished = static_cast<WorkRequest*>(request->data);
             finished->done();
@@ -57,7 +58,9 @@ LoopMailbox::LoopMailbox(uv_loop_t* loop) : m_state(new State) {
     });
 }
 
-LoopMailbox::~LoopMailbox() { close(); }
+LoopMailbox::~LoopMailbox() {
+    close();
+}
 
 void LoopMailbox::post(std::function<void()> function) {
     std::lock_guard lock(m_state->mutex);

@@ -32,11 +32,7 @@ template <class T, class E = Error> class [[nodiscard]] Result {
 
     const E& error() const { return std::get<E>(m_state); }
     E& error() { return std::get<E>(m_state); }
-    const std::string& message() const
-        requires std::is_same_v<E, Error>
-    {
-        return error().message;
-    }
+    const std::string& message() const requires std::is_same_v<E, Error> { return error().message; }
 
   private:
     std::variant<T, E> m_state;
@@ -45,7 +41,11 @@ template <class T, class E = Error> class [[nodiscard]] Result {
 // Success carries nothing but the fact.
 using Status = Result<std::monostate>;
 
-inline Status success() { return std::monostate{}; }
-inline Error failure(std::string message) { return Error{std::move(message)}; }
+inline Status success() {
+    return std::monostate{};
+}
+inline Error failure(std::string message) {
+    return Error{std::move(message)};
+}
 
 } // namespace ov2ha

@@ -10,9 +10,13 @@
 
 namespace ov2ha {
 
-std::string SettingSpec::section() const { return key.substr(0, key.find('.')); }
+std::string SettingSpec::section() const {
+    return key.substr(0, key.find('.'));
+}
 
-std::string SettingSpec::name() const { return key.substr(key.find('.') + 1); }
+std::string SettingSpec::name() const {
+    return key.substr(key.find('.') + 1);
+}
 
 std::string SettingSpec::environment_name() const {
     std::string text = "OV2HA_" + section() + "_" + name();
@@ -55,7 +59,8 @@ std::vector<SettingSpec> make_table() {
             "--start-chunk", "lowest number the first new chunk may take"),
         row("recorder.video_id", T::text, "", empty_or(safe_id()), {"VIDEO_ID"}, "--video-id",
             "recording id; names the folder <recordings>/<VIDEO_ID>"),
-        row("recorder.video_name", T::text, "", empty_or(file_name_text()), {"VIDEO_NAME"}, "--video-name",
+        row("recorder.video_name", T::text, "", empty_or(file_name_text()), {"VIDEO_NAME"},
+            "--video-name",
             "file name of the final recording, without extension (default: the id)"),
         row("recorder.video_format", T::text, "mp4", one_of({"mp4"}), {"VIDEO_FORMAT"}, "",
             "container of the final recording"),

@@ -39,6 +39,8 @@ void forward(void* object, int level, const char* format, va_list arguments) {
 
 } // namespace
 
-void route_ffmpeg_logs() { av_log_set_callback(forward); }
+void route_ffmpeg_logs() {
+    av_log_set_callback(forward);
+}
 
 } // namespace ov2ha::media

@@ -37,7 +37,8 @@ void set_if_missing(Document& document, const char* key, Value value) {
 }
 
 Value text_value(const std::string& text, Document& document) {
-    return Value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), document.GetAllocator());
+    return Value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()),
+                 document.GetAllocator());
 }
 
 std::string serialize(const Document& document) {

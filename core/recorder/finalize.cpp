@@ -16,7 +16,8 @@ FinalOutcome produce_media(const RecorderPaths& paths, const Result<media::JoinR
                            openvidu::RecordingOutcome& recording) {
     FinalOutcome outcome;
     if (!joined) {
-        outcome.problem = "cannot join the chunks in " + paths.chunk_folder + ": " + joined.message();
+        outcome.problem =
+            "cannot join the chunks in " + paths.chunk_folder + ": " + joined.message();
         return outcome;
     }
     auto info = media::probe_media(paths.final_video);
@@ -48,7 +49,8 @@ FinalOutcome produce_media(const RecorderPaths& paths, const Result<media::JoinR
 
 } // namespace
 
-FinalOutcome finalize_recording(const RecorderPaths& paths, const Result<media::JoinReport>& joined) {
+FinalOutcome finalize_recording(const RecorderPaths& paths,
+                                const Result<media::JoinReport>& joined) {
     openvidu::RecordingOutcome recording;
     FinalOutcome outcome = produce_media(paths, joined, recording);
     recording.failed = outcome.failed;

@@ -56,9 +56,8 @@ Result<RecorderPlan> plan_recording(const Config& config) {
 
     media::CaptureSettings& capture = plan.capture;
     const std::string video_input = config.text("recorder.video_input");
-    capture.video = video_input.empty()
-                        ? MediaInput{"x11grab", config.text("recorder.display")}
-                        : *parse_media_input(video_input);
+    capture.video = video_input.empty() ? MediaInput{"x11grab", config.text("recorder.display")}
+                                        : *parse_media_input(video_input);
     if (!config.boolean("recorder.only_video") && !config.boolean("recorder.no_audio")) {
         capture.audio = parse_media_input(config.text("recorder.audio_input"));
     }

@@ -26,8 +26,8 @@ constexpr uint64_t k_listing_limit_ms = 5000;
 
 // Four bytes of size and an "ftyp" box: a non-empty file OpenVidu accepts as
 // "recording started" until the real video replaces it.
-constexpr char k_placeholder_video[] = {0,   0,   0,   20,  'f', 't', 'y', 'p', 'i', 's',
-                                        'o', 'm', 0,   0,   2,   0,   'i', 's', 'o', 'm'};
+constexpr char k_placeholder_video[] = {0,   0,   0, 20, 'f', 't', 'y', 'p', 'i', 's',
+                                        'o', 'm', 0, 0,  2,   0,   'i', 's', 'o', 'm'};
 
 std::int64_t now_ms() {
     using namespace std::chrono;
@@ -120,7 +120,8 @@ Status RecorderSession::watch_stop_triggers() {
         },
         m_plan.paths.stop_file.c_str(), k_stop_file_poll_ms);
     if (rc != 0) {
-        return failure(uv_error_text(("watch the stop file " + m_plan.paths.stop_file).c_str(), rc));
+        return failure(
+            uv_error_text(("watch the stop file " + m_plan.paths.stop_file).c_str(), rc));
     }
     if (m_plan.max_duration_seconds > 0) {
         uv_timer_start(
@@ -296,7 +297,8 @@ void RecorderSession::start_capture() {
     callbacks.finished = [this](Status status) {
         m_mailbox.post([this, status] { on_capture_finished(status); });
     };
-    log::info("capture starting", {{"first_chunk", chunks::chunk_file_name(settings.first_chunk_number)}});
+    log::info("capture starting",
+              {{"first_chunk", chunks::chunk_file_name(settings.first_chunk_number)}});
     m_capture = std::make_unique<media::ChunkRecorder>(std::move(settings), std::move(callbacks));
     m_capture->start();
 }
@@ -320,8 +322,8 @@ void RecorderSession::on_capture_finished(const Status& status) {
         request_stop("capture failed");
         return;
     }
-    log::error("capture failed; restarting it", {{"error", error},
-                                                 {"in_ms", std::to_string(k_restart_delay_ms)}});
+    log::error("capture failed; restarting it",
+               {{"error", error}, {"in_ms", std::to_string(k_restart_delay_ms)}});
     m_phase = Phase::restarting;
     uv_timer_start(
         m_restart.get(),
@@ -403,8 +405,8 @@ void RecorderSession::finalize() {
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
                         .count();
                 if (outcome->failed) {
-                    log::error("recording failed", {{"video_id", m_plan.video_id},
-                                                    {"problem", outcome->problem}});
+                    log::error("recording failed",
+                               {{"video_id", m_plan.video_id}, {"problem", outcome->problem}});
                 } else {
                     log::info("recording finished",
                               {{"video", m_plan.paths.final_video},

@@ -38,8 +38,8 @@ TEST(Cli, PrintConfigShowsSourcesAndHidesNothingItShouldNot) {
 }
 
 TEST(Cli, BadSettingExitsTwoWithOneClearLine) {
-    const auto result = run({ov2ha_binary(), "record", "--print-config"},
-                            {{"CHUNK_TIME_SIZE", "abc"}});
+    const auto result =
+        run({ov2ha_binary(), "record", "--print-config"}, {{"CHUNK_TIME_SIZE", "abc"}});
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_NE(result.err.find("recorder.chunk_time_size=\"abc\" from environment CHUNK_TIME_SIZE"),
               std::string::npos)

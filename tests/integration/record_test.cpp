@@ -35,14 +35,11 @@ class RecordTest : public ::testing::Test {
                                          std::vector<std::string> extra = {},
                                          const std::string& chunk_seconds = "2",
                                          const std::string& video_input = k_video) const {
-        std::vector<std::string> args{ov2ha_binary(),      "record",
-                                      "--recordings-dir",  m_dir / "recordings",
-                                      "--video-id",        video_id,
-                                      "--stop-file",       m_dir / "stop",
-                                      "--video-input",     video_input,
-                                      "--audio-input",     k_audio,
-                                      "--resolution",      "320x240",
-                                      "--chunk-time-size", chunk_seconds};
+        std::vector<std::string> args{
+            ov2ha_binary(),  "record",    "--recordings-dir",  m_dir / "recordings",
+            "--video-id",    video_id,    "--stop-file",       m_dir / "stop",
+            "--video-input", video_input, "--audio-input",     k_audio,
+            "--resolution",  "320x240",   "--chunk-time-size", chunk_seconds};
         args.insert(args.end(), extra.begin(), extra.end());
         return args;
     }
@@ -174,10 +171,11 @@ TEST_F(RecordTest, MaxDurationStopsByItselfAndOnlyVideoHasNoAudio) {
 }
 
 TEST_F(RecordTest, StartChunkAndRecordingJsonFromTheEnvironment) {
-    Background recorder(record_args("rec_env", {"--max-duration", "2"}),
-                        {{"START_CHUNK", "50"},
-                         {"RECORDING_JSON", R"({"id":"rec_env","url":"https://x/layout","sessionId":"ses_1"})"}},
-                        m_dir / "logs1");
+    Background recorder(
+        record_args("rec_env", {"--max-duration", "2"}),
+        {{"START_CHUNK", "50"},
+         {"RECORDING_JSON", R"({"id":"rec_env","url":"https://x/layout","sessionId":"ses_1"})"}},
+        m_dir / "logs1");
     ASSERT_EQ(recorder.wait(20), 0) << recorder.stderr_text();
     EXPECT_TRUE(fs::exists(recording("rec_env", "chunks/0050.mp4")));
     EXPECT_FALSE(fs::exists(recording("rec_env", "chunks/0001.mp4")));
@@ -189,8 +187,8 @@ TEST_F(RecordTest, StartChunkAndRecordingJsonFromTheEnvironment) {
 
 TEST_F(RecordTest, DotenvUnderTheRecordingsFolderIsRead) {
     std::ofstream(m_dir / "recordings/.env") << "# HA settings\nCHUNK_TIME_SIZE=7\n";
-    const auto result = run({ov2ha_binary(), "record", "--print-config", "--recordings-dir",
-                             m_dir / "recordings"});
+    const auto result =
+        run({ov2ha_binary(), "record", "--print-config", "--recordings-dir", m_dir / "recordings"});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     EXPECT_NE(result.out.find("chunk_time_size = \"7\""), std::string::npos) << result.out;
 }

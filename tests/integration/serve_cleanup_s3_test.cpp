@@ -89,16 +89,15 @@ class ServeCleanupS3Test : public ::testing::Test {
             std::vector<std::string>{ov2ha_binary(), "serve", "--listen",
                                      "127.0.0.1:" + std::to_string(m_port), "--redis",
                                      m_redis->url()},
-            std::map<std::string, std::string>{
-                {"HA_RECORDING_STORAGE", "s3"},
-                {"HA_AWS_S3_SERVICE_ENDPOINT", m_s3->endpoint()},
-                {"HA_AWS_S3_BUCKET", k_bucket},
-                {"OV2HA_STORAGE_KEY_PREFIX", "tenant"},
-                {"HA_AWS_ACCESS_KEY", S3Server::k_access_key},
-                {"HA_AWS_SECRET_KEY", S3Server::k_secret_key},
-                {"OPENVIDU_RECORDING_PATH", m_dir / "recordings"},
-                {"HA_SESSION_MAX_INACTIVE_TIME", "1"},
-                {"HA_SESSION_CLEANUP_INTERVAL", interval}},
+            std::map<std::string, std::string>{{"HA_RECORDING_STORAGE", "s3"},
+                                               {"HA_AWS_S3_SERVICE_ENDPOINT", m_s3->endpoint()},
+                                               {"HA_AWS_S3_BUCKET", k_bucket},
+                                               {"OV2HA_STORAGE_KEY_PREFIX", "tenant"},
+                                               {"HA_AWS_ACCESS_KEY", S3Server::k_access_key},
+                                               {"HA_AWS_SECRET_KEY", S3Server::k_secret_key},
+                                               {"OPENVIDU_RECORDING_PATH", m_dir / "recordings"},
+                                               {"HA_SESSION_MAX_INACTIVE_TIME", "1"},
+                                               {"HA_SESSION_CLEANUP_INTERVAL", interval}},
             m_dir / "logs");
         ASSERT_TRUE(eventually(
             [this] { return http_call(m_port, "GET", "/actuator/health").status == 200; }, 10s))

@@ -80,7 +80,7 @@ class WatchTest : public ::testing::Test {
         fs::create_directories(logs);
         auto process = std::make_unique<Background>(argv, merged, logs);
         EXPECT_TRUE(eventually(
-            [&] { return process->stderr_text().find("info watching") != std::string::npos; }, 5s))
+            [&] { return process->stderr_text().find("info watching") != std::string::npos; }, 15s))
             << process->stderr_text();
         return process;
     }
@@ -169,7 +169,7 @@ TEST_F(WatchTest, FfmpegSegmenterChunksShipOnceEachAsTheyClose) {
         }
     }
     ASSERT_GE(m_written.size(), 3u);
-    ASSERT_TRUE(eventually([&] { return journaled().size() >= m_written.size(); }, 5s))
+    ASSERT_TRUE(eventually([&] { return journaled().size() >= m_written.size(); }, 20s))
         << watcher->stderr_text();
     expect_bucket_holds_what_was_written();
     const auto uploads = uploads_in(watcher->stderr_text());
@@ -183,7 +183,7 @@ TEST_F(WatchTest, AnS3OutageLosesNothingDuplicatesNothingAndDrainsInOrder) {
         watch({"--stable-seconds", "30", "--retry-max-seconds", "1", "--upload-parallelism", "1"});
     write_chunk("0001.mp4", 1);
     write_chunk("0002.mp4", 2);
-    ASSERT_TRUE(eventually([&] { return journaled().size() == 2; }, 5s)) << watcher->stderr_text();
+    ASSERT_TRUE(eventually([&] { return journaled().size() == 2; }, 20s)) << watcher->stderr_text();
 
     m_server->stop();
     const auto outage_started = std::chrono::steady_clock::now();
@@ -217,7 +217,7 @@ TEST_F(WatchTest, ARestartedWatchHonoursItsJournal) {
         write_chunk("0001.mp4", 1);
         write_chunk("0002.mp4", 2);
         write_chunk("0003.mp4", 3);
-        ASSERT_TRUE(eventually([&] { return journaled().size() == 3; }, 5s))
+        ASSERT_TRUE(eventually([&] { return journaled().size() == 3; }, 20s))
             << first->stderr_text();
         first->signal(SIGINT);
         ASSERT_EQ(first->wait(10), 0) << first->stderr_text();
@@ -278,7 +278,7 @@ TEST_F(WatchTest, DeleteAfterUploadRemovesOnlyConfirmedChunks) {
     write_chunk("0002.mp4", 2);
     std::ofstream(chunk(".hidden.tmp")) << "never shipped, never deleted";
     ASSERT_TRUE(eventually(
-        [&] { return !fs::exists(chunk("0001.mp4")) && !fs::exists(chunk("0002.mp4")); }, 5s))
+        [&] { return !fs::exists(chunk("0001.mp4")) && !fs::exists(chunk("0002.mp4")); }, 20s))
         << watcher->stderr_text();
     EXPECT_EQ(journaled().size(), 2u);
     EXPECT_TRUE(fs::exists(chunk(".hidden.tmp")));

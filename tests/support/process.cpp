@@ -35,7 +35,9 @@ namespace {
     ::_exit(127);
 }
 
-int decode_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+int decode_status(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 } // namespace
 
@@ -47,8 +49,8 @@ std::string slurp(const std::string& path) {
 }
 
 RunResult run(const std::vector<std::string>& argv,
-              const std::map<std::string, std::string>& environment,
-              const std::string& working_dir, const std::string& stdin_text) {
+              const std::map<std::string, std::string>& environment, const std::string& working_dir,
+              const std::string& stdin_text) {
     TempDir scratch;
     const std::string in_path = scratch / "stdin", out_path = scratch / "stdout",
                       err_path = scratch / "stderr";
@@ -87,11 +89,12 @@ Background::~Background() {
     }
 }
 
-void Background::signal(int number) const { ::kill(m_pid, number); }
+void Background::signal(int number) const {
+    ::kill(m_pid, number);
+}
 
 int Background::wait(double seconds) {
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
     while (std::chrono::steady_clock::now() < deadline) {
         int status = 0;
         const pid_t done = ::waitpid(m_pid, &status, WNOHANG);
@@ -104,10 +107,16 @@ int Background::wait(double seconds) {
     return -2;
 }
 
-std::string Background::stderr_text() const { return slurp(m_log_dir + "/stderr"); }
-std::string Background::stdout_text() const { return slurp(m_log_dir + "/stdout"); }
+std::string Background::stderr_text() const {
+    return slurp(m_log_dir + "/stderr");
+}
+std::string Background::stdout_text() const {
+    return slurp(m_log_dir + "/stdout");
+}
 
-std::string ov2ha_binary() { return OV2HA_BINARY; }
+std::string ov2ha_binary() {
+    return OV2HA_BINARY;
+}
 
 bool have_program(const std::string& program) {
     return run({"sh", "-c", "command -v " + program + " >/dev/null"}).exit_code == 0;
@@ -119,8 +128,7 @@ bool in_ci() {
 }
 
 TempDir::TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "ov2ha-test-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "ov2ha-test-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) {
         throw std::runtime_error("cannot create a temporary folder");
     }

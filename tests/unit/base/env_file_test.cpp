@@ -7,8 +7,8 @@ namespace ov2ha {
 namespace {
 
 TEST(EnvFile, CommentsBlanksExportAndQuotes) {
-    auto entries = parse_env_file("# comment\n\nexport A=1\nB = \"two words\"\nC='x'\nD=\nE=a=b\r\n",
-                                  "/recordings/.env");
+    auto entries = parse_env_file(
+        "# comment\n\nexport A=1\nB = \"two words\"\nC='x'\nD=\nE=a=b\r\n", "/recordings/.env");
     ASSERT_TRUE(entries) << entries.message();
     ASSERT_EQ(entries->size(), 5u);
     EXPECT_EQ((*entries)[0].name, "A");
@@ -22,7 +22,8 @@ TEST(EnvFile, CommentsBlanksExportAndQuotes) {
 TEST(EnvFile, LineWithoutEqualsNamesFileAndLine) {
     auto entries = parse_env_file("A=1\nnot a setting\n", "/recordings/.env");
     ASSERT_FALSE(entries);
-    EXPECT_EQ(entries.message(), "/recordings/.env line 2: expected KEY=VALUE, found 'not a setting'");
+    EXPECT_EQ(entries.message(),
+              "/recordings/.env line 2: expected KEY=VALUE, found 'not a setting'");
 }
 
 TEST(EnvFile, EmptyNameIsAnError) {

@@ -52,7 +52,8 @@ TEST(Loop, ShutDownClosesHandlesLeftOpen) {
     ASSERT_EQ(uv_loop_init(&loop), 0);
     {
         UvHandle<uv_timer_t> timer(&loop);
-        uv_timer_start(timer.get(), [](uv_timer_t*) {}, 100000, 0);
+        uv_timer_start(
+            timer.get(), [](uv_timer_t*) {}, 100000, 0);
     }
     EXPECT_TRUE(shut_down_loop(&loop));
 }
