@@ -86,8 +86,6 @@ class RedisClient {
     // Commands that failed (any reason) and connections lost, since start.
     uint64_t errors() const { return m_errors; }
     uint64_t connections_lost() const { return m_connections_lost; }
-    // Where Redis is, for logs.
-    const RedisAddress& address() const { return m_settings.address; }
 
     // Fails every command in flight, drops the connection and closes every handle; the loop
     // must run afterwards for their memory to go. Later commands fail at once.
