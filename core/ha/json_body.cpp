@@ -53,7 +53,9 @@ void append_quoted(std::string& out, std::string_view text) {
 
 } // namespace
 
-JsonBody::JsonBody() : m_state(std::make_unique<State>()) {}
+JsonBody::JsonBody() : m_state(std::make_unique<State>()) {
+    m_state->out.reserve(160); // an answer's usual size: one allocation
+}
 
 JsonBody::~JsonBody() = default;
 

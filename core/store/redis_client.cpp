@@ -263,18 +263,13 @@ std::string RedisClient::unavailable_text() const {
            "); reconnecting";
 }
 
-void RedisClient::command(std::vector<std::string> arguments, RedisCallback done) {
-    if (m_closed || !m_context) {
-        ++m_errors;
-        if (done) {
-            done(failure(unavailable_text()));
-        }
-        return;
-    }
-    // The RESP request, written here rather than with hiredis's printf-like formatter, which
-    // costs more than everything else a command does on this side.
+namespace {
+
+// The RESP request for `arguments`, written here rather than with hiredis's printf-like
+// formatter, which costs more than everything else a command does on this side.
+template <class Arguments> std::string resp_request(const Arguments& arguments) {
     size_t size = 16;
-    for (const std::string& argument : arguments) {
+    for (const auto& argument : arguments) {
         size += argument.size() + 16;
     }
     std::string request;
@@ -282,12 +277,33 @@ void RedisClient::command(std::vector<std::string> arguments, RedisCallback done
     request += '*';
     request += std::to_string(arguments.size());
     request += "\r\n";
-    for (const std::string& argument : arguments) {
+    for (const auto& argument : arguments) {
         request += '$';
         request += std::to_string(argument.size());
         request += "\r\n";
         request += argument;
         request += "\r\n";
+    }
+    return request;
+}
+
+} // namespace
+
+void RedisClient::command(std::vector<std::string> arguments, RedisCallback done) {
+    send(resp_request(arguments), std::move(done));
+}
+
+void RedisClient::command(std::initializer_list<std::string_view> arguments, RedisCallback done) {
+    send(resp_request(arguments), std::move(done));
+}
+
+void RedisClient::send(std::string request, RedisCallback done) {
+    if (m_closed || !m_context) {
+        ++m_errors;
+        if (done) {
+            done(failure(unavailable_text()));
+        }
+        return;
     }
     auto* pending = new Pending{this, std::move(done)};
     if (redisAsyncFormattedCommand(m_context, on_reply, pending, request.data(), request.size()) !=
