@@ -3,13 +3,14 @@
 # starts a redis-server and `ov2ha serve` on free loopback ports, registers SESSIONS sessions
 # through the API, then drives PUT /api/sessions/{id}/heartbeat with wrk (keep-alive,
 # CONNECTIONS connections, ids picked at random by bench/serve_heartbeat.lua) and measures
-# `redis-benchmark -t set` at the same concurrency. Prints serve's requests/s and p99 latency,
-# the ratio to Redis's SET rate (target >= 0.5), p99 (target <= 5 ms) and serve's peak RSS
-# (VmHWM; target <= 30 MB), with the part that is serve's own memory (RssAnon).
+# `redis-benchmark -t set` at the same concurrency, RUNS times each, alternating, so that both
+# see the same background load. Prints the medians of serve's requests/s and p99 latency, the
+# ratio to Redis's SET rate (target >= 0.5), p99 (target <= 5 ms) and serve's peak RSS (VmHWM;
+# target <= 30 MB), with the part that is serve's own memory (RssAnon).
 #
 # Environment: OV2HA (binary, default build/ov2ha), BENCH_DIR (work folder, default
-# ./bench-out), SESSIONS (default 10000), CONNECTIONS (default 32), DURATION (seconds of wrk,
-# default 10), THREADS (wrk threads, default 2).
+# ./bench-out), SESSIONS (default 10000), CONNECTIONS (default 32), DURATION (seconds of each
+# wrk run, default 5), THREADS (wrk threads, default 2), RUNS (default 3).
 # Exit status: 0 when every target is met, 1 when one is missed or a tool fails.
 set -euo pipefail
 
@@ -17,8 +18,9 @@ ov2ha=${OV2HA:-build/ov2ha}
 bench_dir=${BENCH_DIR:-./bench-out}
 sessions=${SESSIONS:-10000}
 connections=${CONNECTIONS:-32}
-duration=${DURATION:-10}
+duration=${DURATION:-5}
 threads=${THREADS:-2}
+runs=${RUNS:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 
 [[ -x $ov2ha ]] || { echo "$0: no ov2ha binary at $ov2ha (set OV2HA)" >&2; exit 1; }
@@ -86,20 +88,29 @@ for n in range(count):
 PY
 echo "registered $sessions sessions"
 
-SESSIONS=$sessions AUTHORIZATION=$authorization \
-    wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$here/serve_heartbeat.lua" \
-    "http://127.0.0.1:$serve_port" >"$work/wrk.txt"
-cat "$work/wrk.txt"
-serve_rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")
-p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
-p99_ms=$(awk -v v="$p99" 'BEGIN {
-    if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0;
-    else printf "%.3f", v * 1000 }')
-errors=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")
-
-redis-benchmark -p "$redis_port" -c "$connections" -n $((connections * 10000)) -t set -q \
-    >"$work/redis-benchmark.txt" 2>&1
-redis_rps=$(tr '\r' '\n' <"$work/redis-benchmark.txt" | awk '/^SET: [0-9.]+ requests per second/ {print $2}' | tail -1)
+median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+serve_runs=()
+p99_runs=()
+redis_runs=()
+errors=""
+for ((run = 1; run <= runs; run++)); do
+    SESSIONS=$sessions AUTHORIZATION=$authorization \
+        wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
+        -s "$here/serve_heartbeat.lua" "http://127.0.0.1:$serve_port" >"$work/wrk-$run.txt"
+    serve_runs+=("$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk-$run.txt")")
+    p99_runs+=("$(awk '$1 == "99%" {v = $2;
+        if (v ~ /us$/) printf "%.3f", v / 1000; else if (v ~ /ms$/) printf "%.3f", v + 0;
+        else printf "%.3f", v * 1000 }' "$work/wrk-$run.txt")")
+    errors+=$(awk '/Non-2xx/ {print $NF}' "$work/wrk-$run.txt")
+    redis-benchmark -p "$redis_port" -c "$connections" -n $((connections * 5000)) -t set -q \
+        >"$work/redis-benchmark-$run.txt" 2>&1
+    redis_runs+=("$(tr '\r' '\n' <"$work/redis-benchmark-$run.txt" |
+        awk '/^SET: [0-9.]+ requests per second/ {print $2}' | tail -1)")
+    echo "run $run: serve ${serve_runs[-1]} requests/s, p99 ${p99_runs[-1]} ms; redis SET ${redis_runs[-1]} requests/s"
+done
+serve_rps=$(printf '%s\n' "${serve_runs[@]}" | median)
+p99_ms=$(printf '%s\n' "${p99_runs[@]}" | median)
+redis_rps=$(printf '%s\n' "${redis_runs[@]}" | median)
 
 hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$serve_pid/status")
 anon_kb=$(awk '/^RssAnon:/ {print $2}' "/proc/$serve_pid/status")
@@ -111,8 +122,8 @@ anon_mb=$(awk -v k="$anon_kb" 'BEGIN {printf "%.1f", k / 1024}')
 verdict() { if awk -v x="$1" -v y="$3" "BEGIN {exit !(x $2 y)}"; then echo met; else echo MISSED; fi; }
 
 echo
-echo "serve heartbeats:  $serve_rps requests/s, p99 $p99_ms ms ($connections connections, ${threads} wrk threads, ${duration} s)"
-echo "redis SET:         $redis_rps requests/s ($connections connections)"
+echo "serve heartbeats:  $serve_rps requests/s, p99 $p99_ms ms (medians of $runs runs: $connections connections, ${threads} wrk threads, ${duration} s each)"
+echo "redis SET:         $redis_rps requests/s (median of $runs runs, $connections connections)"
 echo "ratio serve/redis: $ratio (target >= 0.5: $(verdict "$ratio" '>=' 0.5))"
 echo "p99:               $p99_ms ms (target <= 5 ms: $(verdict "$p99_ms" '<=' 5))"
 echo "serve peak RSS:    $hwm_mb MB VmHWM (target <= 30 MB: $(verdict "$hwm_mb" '<=' 30));" \

@@ -19,7 +19,8 @@ constexpr const char* k_description =
     R"(Run the HA controller: the REST API recorders register with and heartbeat to, sessions in Redis, OpenVidu webhook intake and relay, cleanup, failover status and Prometheus metrics.
 
 Listens on --listen (default 0.0.0.0:8080, also OV2HA_SERVER_LISTEN) and keeps sessions in the
-Redis of --redis (default redis://127.0.0.1:6379/0, also OV2HA_REDIS_URL) under session:<id>.
+Redis of --redis (default redis://127.0.0.1:6379/0, also OV2HA_REDIS_URL) under session:<id>
+and heartbeat:<id>.
 When Redis is down the API answers 503 and the controller reconnects by itself.
 
 Routes: /api/sessions (register, list, heartbeat, status, stop, delete, cleanup),

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 
 namespace ov2ha::ha {
@@ -90,9 +89,12 @@ const SecondTexts& current_second(long long epoch_ms) {
 
 std::string timestamp() {
     const long long now = now_ms();
-    char millis[8];
-    std::snprintf(millis, sizeof millis, "%03d", static_cast<int>(now % 1000));
-    return current_second(now).timestamp + millis;
+    const int millis = static_cast<int>(now % 1000);
+    std::string text = current_second(now).timestamp;
+    text += static_cast<char>('0' + millis / 100);
+    text += static_cast<char>('0' + millis / 10 % 10);
+    text += static_cast<char>('0' + millis % 10);
+    return text;
 }
 
 std::string session_time_now() {

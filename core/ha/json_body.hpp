@@ -30,6 +30,8 @@ class JsonBody {
 
   private:
     struct State;
+    void key(std::string_view name);
+
     std::unique_ptr<State> m_state;
 };
 

@@ -294,21 +294,6 @@ Result<Session> parse_session(std::string_view json) {
     return session;
 }
 
-Session apply_change(Session session, const SessionChange& change) {
-    session.last_heartbeat = change.last_heartbeat;
-    if (change.status) {
-        session.status = *change.status;
-        session.active = keeps_session_active(*change.status);
-    }
-    if (change.active) {
-        session.active = *change.active;
-    }
-    if (change.recording_path) {
-        session.recording_path = change.recording_path;
-    }
-    return session;
-}
-
 Status check_session_id(std::string_view id) {
     return validate_id(id, "session id");
 }

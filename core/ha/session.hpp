@@ -69,9 +69,6 @@ struct SessionChange {
     std::optional<std::string> recording_path;
 };
 
-// `session` with `change` applied, as the store applies it.
-Session apply_change(Session session, const SessionChange& change);
-
 // The id in a request path: 400 words unless validate_id accepts it.
 Status check_session_id(std::string_view id);
 

@@ -512,6 +512,24 @@ void Connection::write(std::string data) {
     if (m_phase == Phase::closed) {
         return;
     }
+    if (m_pending_writes == 0) {
+        // Most answers fit the socket at once: written now, they need no write request, and
+        // libuv spares the epoll_ctl it makes when a queued write drains.
+        uv_buf_t now = uv_buf_init(data.data(), static_cast<unsigned>(data.size()));
+        const int written = uv_try_write(stream(), &now, 1);
+        if (written == static_cast<int>(data.size())) {
+            return;
+        }
+        if (written > 0) {
+            data.erase(0, static_cast<size_t>(written));
+        } else if (written != UV_EAGAIN) {
+            log::debug("http connection lost",
+                       {{"remote", m_remote_address},
+                        {"error", uv_error_text("write a response", written)}});
+            close();
+            return;
+        }
+    }
     auto* request = new WriteRequest;
     request->connection = this;
     request->data = std::move(data);

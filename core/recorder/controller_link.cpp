@@ -37,20 +37,21 @@ std::string unique_session_id(const std::string& recording_json) {
     return found != document.MemberEnd() && found->value.IsString() ? found->value.GetString() : "";
 }
 
+// HA_CONTROLLER_HOST as a host name or address, or as an http(s):// URL that may carry its own
+// port; HA_CONTROLLER_PORT fills in the port when none is given.
 std::string base_url(const std::string& host, long long port) {
-    for (const std::string scheme : {"http://", "https://"}) {
-        if (host.compare(0, scheme.size(), scheme) == 0) {
-            std::string url = host;
-            while (!url.empty() && url.back() == '/') {
-                url.pop_back();
-            }
-            const std::string authority = url.substr(scheme.size());
-            const bool has_port =
-                authority.find(':', authority.rfind(']') == std::string::npos
-                                        ? 0
-                                        : authority.rfind(']')) != std::string::npos;
-            return has_port ? url : url + ":" + std::to_string(port);
+    for (const std::string_view scheme : {"http://", "https://"}) {
+        if (host.compare(0, scheme.size(), scheme) != 0) {
+            continue;
         }
+        std::string url = host;
+        while (!url.empty() && url.back() == '/') {
+            url.pop_back();
+        }
+        const std::string authority = url.substr(scheme.size());
+        const size_t bracket = authority.rfind(']'); // an IPv6 literal holds colons of its own
+        const size_t colon = authority.find(':', bracket == std::string::npos ? 0 : bracket);
+        return colon != std::string::npos ? url : url + ":" + std::to_string(port);
     }
     return "http://" + host + ":" + std::to_string(port);
 }

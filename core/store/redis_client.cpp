@@ -63,79 +63,125 @@ RedisReply copy_reply(const redisReply* reply) {
     return copy;
 }
 
-// hiredis's event hooks on libuv. Debian's hiredis 0.14 ships an adapter whose poll callback
-// ignores libuv's error status, and libuv reports a refused connect or a reset socket exactly
-// that way (and stops polling): a dead Redis would then go unnoticed until a deadline. This
-// one hands such a socket to hiredis, which reads the socket error and fails the connection.
+// hiredis's event hooks on libuv, instead of the adapter Debian's hiredis 0.14 ships, for two
+// reasons. Its poll callback ignores libuv's error status, which is how libuv reports a refused
+// connect or a reset socket (and stops polling): a dead Redis would go unnoticed until a
+// deadline; here such a socket goes to hiredis, which reads the error and fails the connection.
+// And it asks libuv to poll for writability for every command, which restarts the poll handle
+// (two epoll_ctl calls) twice per loop turn and delays the write by a turn; here the commands
+// of one turn are written together just before the loop waits again (a prepare handle), and
+// writability is polled only while connecting or when the socket is full.
 struct LoopEvents {
     redisAsyncContext* context; // null once hiredis has cleaned up
     uv_poll_t poll{};
-    int events = 0; // what hiredis wants watched
-    int polled = 0; // what the poll handle watches; restarting it costs two epoll_ctl calls
+    uv_prepare_t flush{};
+    bool reading = false;       // hiredis wants replies
+    bool writing = false;       // hiredis has commands to write
+    bool wait_writable = false; // connecting, or the socket was full: poll for writability
+    int polled = 0;             // what the poll handle watches now
+    int open_handles = 2;       // freed when both have closed
 };
 
+void on_poll(uv_poll_t* poll, int status, int ready);
+
 void update_poll(LoopEvents* events) {
-    if (events->events == events->polled) {
+    const int wanted = (events->reading ? UV_READABLE : 0) |
+                       (events->writing && events->wait_writable ? UV_WRITABLE : 0);
+    if (wanted == events->polled) {
         return;
     }
-    events->polled = events->events;
-    if (events->events) {
-        uv_poll_start(&events->poll, events->events, [](uv_poll_t* poll, int status, int ready) {
-            auto* self = static_cast<LoopEvents*>(poll->data);
-            if (!self->context) {
-                return;
-            }
-            if (status < 0) {
-                // libuv stopped watching the socket.
-                self->polled = 0;
-                if (self->context->c.flags & REDIS_CONNECTED) {
-                    redisAsyncHandleRead(self->context);
-                } else {
-                    redisAsyncHandleWrite(self->context);
-                }
-                return;
-            }
-            if (ready & UV_READABLE) {
-                redisAsyncHandleRead(self->context);
-            }
-            if (self->context && (ready & UV_WRITABLE)) {
-                redisAsyncHandleWrite(self->context);
-            }
-        });
+    events->polled = wanted;
+    if (wanted) {
+        uv_poll_start(&events->poll, wanted, on_poll);
     } else {
         uv_poll_stop(&events->poll);
     }
 }
 
+void on_poll(uv_poll_t* poll, int status, int ready) {
+    auto* events = static_cast<LoopEvents*>(poll->data);
+    if (!events->context) {
+        return;
+    }
+    if (status < 0) {
+        events->polled = 0; // libuv stopped watching the socket
+        if (events->context->c.flags & REDIS_CONNECTED) {
+            redisAsyncHandleRead(events->context);
+        } else {
+            redisAsyncHandleWrite(events->context);
+        }
+    } else {
+        if (ready & UV_READABLE) {
+            redisAsyncHandleRead(events->context);
+        }
+        if (events->context && (ready & UV_WRITABLE)) {
+            redisAsyncHandleWrite(events->context);
+        }
+    }
+    if (events->context) {
+        update_poll(events);
+    }
+}
+
+void on_flush(uv_prepare_t* flush) {
+    auto* events = static_cast<LoopEvents*>(flush->data);
+    uv_prepare_stop(flush);
+    if (!events->context || !events->writing) {
+        return;
+    }
+    redisAsyncHandleWrite(events->context);
+    if (events->context && events->writing) {
+        // Not all of it went out: wait until the socket takes more.
+        uv_prepare_stop(flush);
+        events->wait_writable = true;
+        update_poll(events);
+    }
+}
+
 void add_read(void* data) {
     auto* events = static_cast<LoopEvents*>(data);
-    events->events |= UV_READABLE;
+    events->reading = true;
     update_poll(events);
 }
 
 void del_read(void* data) {
     auto* events = static_cast<LoopEvents*>(data);
-    events->events &= ~UV_READABLE;
+    events->reading = false;
     update_poll(events);
 }
 
 void add_write(void* data) {
     auto* events = static_cast<LoopEvents*>(data);
-    events->events |= UV_WRITABLE;
-    update_poll(events);
+    events->writing = true;
+    if (!(events->context->c.flags & REDIS_CONNECTED)) {
+        events->wait_writable = true; // writability tells that the connection is made
+    }
+    if (events->wait_writable) {
+        update_poll(events);
+    } else {
+        uv_prepare_start(&events->flush, on_flush);
+    }
 }
 
 void del_write(void* data) {
     auto* events = static_cast<LoopEvents*>(data);
-    events->events &= ~UV_WRITABLE;
+    events->writing = false;
+    events->wait_writable = false;
+    uv_prepare_stop(&events->flush);
     update_poll(events);
 }
 
 void cleanup_events(void* data) {
     auto* events = static_cast<LoopEvents*>(data);
     events->context = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(&events->poll),
-             [](uv_handle_t* handle) { delete static_cast<LoopEvents*>(handle->data); });
+    const auto closed = [](uv_handle_t* handle) {
+        auto* owner = static_cast<LoopEvents*>(handle->data);
+        if (--owner->open_handles == 0) {
+            delete owner;
+        }
+    };
+    uv_close(reinterpret_cast<uv_handle_t*>(&events->poll), closed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&events->flush), closed);
 }
 
 // Hooks `context` onto `loop`; on failure nothing is attached.
@@ -145,7 +191,9 @@ bool attach(redisAsyncContext* context, uv_loop_t* loop) {
         delete events;
         return false;
     }
+    uv_prepare_init(loop, &events->flush);
     events->poll.data = events;
+    events->flush.data = events;
     context->ev.data = events;
     context->ev.addRead = add_read;
     context->ev.delRead = del_read;
@@ -215,18 +263,13 @@ std::string RedisClient::unavailable_text() const {
            "); reconnecting";
 }
 
-void RedisClient::command(std::vector<std::string> arguments, RedisCallback done) {
-    if (m_closed || !m_context) {
-        ++m_errors;
-        if (done) {
-            done(failure(unavailable_text()));
-        }
-        return;
-    }
-    // The RESP request, written here rather than with hiredis's printf-like formatter, which
-    // costs more than everything else a command does on this side.
+namespace {
+
+// The RESP request for `arguments`, written here rather than with hiredis's printf-like
+// formatter, which costs more than everything else a command does on this side.
+template <class Arguments> std::string resp_request(const Arguments& arguments) {
     size_t size = 16;
-    for (const std::string& argument : arguments) {
+    for (const auto& argument : arguments) {
         size += argument.size() + 16;
     }
     std::string request;
@@ -234,12 +277,33 @@ void RedisClient::command(std::vector<std::string> arguments, RedisCallback done
     request += '*';
     request += std::to_string(arguments.size());
     request += "\r\n";
-    for (const std::string& argument : arguments) {
+    for (const auto& argument : arguments) {
         request += '$';
         request += std::to_string(argument.size());
         request += "\r\n";
         request += argument;
         request += "\r\n";
+    }
+    return request;
+}
+
+} // namespace
+
+void RedisClient::command(std::vector<std::string> arguments, RedisCallback done) {
+    send(resp_request(arguments), std::move(done));
+}
+
+void RedisClient::command(std::initializer_list<std::string_view> arguments, RedisCallback done) {
+    send(resp_request(arguments), std::move(done));
+}
+
+void RedisClient::send(std::string request, RedisCallback done) {
+    if (m_closed || !m_context) {
+        ++m_errors;
+        if (done) {
+            done(failure(unavailable_text()));
+        }
+        return;
     }
     auto* pending = new Pending{this, std::move(done)};
     if (redisAsyncFormattedCommand(m_context, on_reply, pending, request.data(), request.size()) !=

@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <uv.h>
 #include <vector>
 
@@ -73,6 +75,8 @@ class RedisClient {
     // or at once, inside this call, when there is no connection to send it on; an empty `done`
     // drops the reply. Commands sent while a connection is being made wait for it.
     void command(std::vector<std::string> arguments, RedisCallback done);
+    // The same for arguments that need not be copied first (the hot paths).
+    void command(std::initializer_list<std::string_view> arguments, RedisCallback done);
 
     // Runs `script` (which must outlive the call: a static) with `keys` and `arguments`
     // (EVALSHA, then EVAL if Redis answers NOSCRIPT); `done` as for command().
@@ -86,8 +90,6 @@ class RedisClient {
     // Commands that failed (any reason) and connections lost, since start.
     uint64_t errors() const { return m_errors; }
     uint64_t connections_lost() const { return m_connections_lost; }
-    // Where Redis is, for logs.
-    const RedisAddress& address() const { return m_settings.address; }
 
     // Fails every command in flight, drops the connection and closes every handle; the loop
     // must run afterwards for their memory to go. Later commands fail at once.
@@ -102,6 +104,7 @@ class RedisClient {
     static void on_disconnect(const redisAsyncContext* context, int status);
     static void on_resolved(uv_getaddrinfo_t* request, int status, addrinfo* result);
 
+    void send(std::string request, RedisCallback done);
     void connect();
     void connect_to(const std::string& ip);
     void prepare_connection();

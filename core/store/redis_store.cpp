@@ -193,8 +193,9 @@ void RedisStore::heartbeat(const std::string& id, std::string time, std::string 
         by_script(std::move(time), "", std::move(done));
         return;
     }
-    std::string value = time + "|" + chunk;
-    m_client.command({"SET", heartbeat_key(id), std::move(value), "XX", "EX", m_ttl_seconds},
+    const std::string key = heartbeat_key(id);
+    const std::string value = time + "|" + chunk;
+    m_client.command({"SET", key, value, "XX", "EX", m_ttl_seconds},
                      [by_script, time = std::move(time), chunk = std::move(chunk),
                       done = std::move(done)](Result<RedisReply> reply) mutable {
                          if (!reply) {
@@ -208,7 +209,8 @@ void RedisStore::heartbeat(const std::string& id, std::string time, std::string 
                      });
     if (session_ttl_due(id)) {
         // Pipelined behind the SET; a session removed in between makes it a harmless 0.
-        m_client.command({"EXPIRE", session_key(id), m_ttl_seconds}, nullptr);
+        const std::string session = session_key(id);
+        m_client.command({"EXPIRE", session, m_ttl_seconds}, nullptr);
     }
 }
 

@@ -115,6 +115,25 @@ TEST_F(RedisStoreTest, CreateIsOnceOnlyAndSetsBothKeysWithTheTtl) {
     EXPECT_FALSE(missing->has_value());
 }
 
+TEST_F(RedisStoreTest, ValuesLargerThanTheSocketBufferGoOutInPieces) {
+    // 8 MB does not fit the socket at once: the write waits for writability, then goes on.
+    RedisSettings settings;
+    settings.address = *parse_redis_url(m_redis->url());
+    settings.timeout = 20s; // hiredis 0.14 reads a large reply 16 KB per loop turn
+    RedisClient client(&m_loop, settings);
+    RedisStore store(client, 3600s);
+    client.start();
+    ASSERT_TRUE(run_until([&client] { return client.connected(); }));
+    const std::string big = R"({"sessionId":"big","pad":")" + std::string(8 << 20, 'x') + "\"}";
+    auto created = *wait_for<bool>([&](auto done) { store.create("big", big, "t", done); });
+    ASSERT_TRUE(created) << created.message();
+    EXPECT_TRUE(*created);
+    auto small = *wait_for<bool>([&](auto done) { store.create("small", "{}", "t", done); });
+    EXPECT_TRUE(small && *small) << "the next command still goes out";
+    EXPECT_EQ(m_redis->command({"STRLEN", "session:big"}), ":" + std::to_string(big.size()));
+    client.close();
+}
+
 TEST_F(RedisStoreTest, HeartbeatsRefreshBothTtlsAndKeepTheChunk) {
     ASSERT_TRUE(create("h", R"({"sessionId":"h"})"));
     m_redis->command({"EXPIRE", "session:h", "100"});

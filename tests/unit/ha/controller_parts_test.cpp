@@ -4,6 +4,7 @@
 #include "core/base/json_text.hpp"
 #include "core/ha/controller_api.hpp"
 #include "core/ha/failover_monitor.hpp"
+#include "core/ha/json_body.hpp"
 #include "core/ha/metrics.hpp"
 #include "core/ha/openapi.hpp"
 #include "core/ha/session_repository.hpp"
@@ -18,6 +19,30 @@ namespace ov2ha::ha {
 namespace {
 
 using namespace std::chrono_literals;
+
+TEST(JsonBody, WritesValidJsonWithEscapes) {
+    JsonBody inner;
+    inner.integer("n", -42);
+    const std::string tricky = "q\"b\\n\nt\tc\x01/";
+    JsonBody body;
+    const std::string text = body.text("plain", "abc")
+                                 .text("tricky", tricky)
+                                 .integer("big", 1'234'567'890'123LL)
+                                 .real("rate", 75)
+                                 .real("half", 0.5)
+                                 .boolean("yes", true)
+                                 .null("none")
+                                 .raw("inner", inner.finish())
+                                 .finish();
+    EXPECT_EQ(text, R"({"plain":"abc","tricky":"q\"b\\n\nt\tc\u0001/","big":1234567890123,)"
+                    R"("rate":75.0,"half":0.5,"yes":true,"none":null,"inner":{"n":-42}})");
+    rapidjson::Document parsed;
+    parsed.Parse(text.c_str());
+    ASSERT_FALSE(parsed.HasParseError());
+    EXPECT_EQ(parsed["tricky"].GetString(), tricky);
+    EXPECT_TRUE(parsed["rate"].IsDouble());
+    EXPECT_EQ(JsonBody().finish(), "{}");
+}
 
 TEST(WebhookEvent, ReadsTheFieldsTheControllerUses) {
     const auto event = parse_webhook_event(

@@ -145,24 +145,6 @@ TEST(Session, SmallerBodies) {
               std::string::npos);
 }
 
-TEST(Session, ChangesFollowTheStatus) {
-    SessionChange change;
-    change.last_heartbeat = "2025-03-01 11:00:00";
-    change.status = SessionStatus::paused;
-    change.recording_path = "/recordings/x/x.mp4";
-    const Session paused = apply_change(sample(), change);
-    EXPECT_FALSE(paused.active);
-    EXPECT_EQ(paused.status, SessionStatus::paused);
-    EXPECT_EQ(paused.recording_path, "/recordings/x/x.mp4");
-    EXPECT_EQ(paused.last_heartbeat, "2025-03-01 11:00:00");
-    SessionChange only_inactive;
-    only_inactive.last_heartbeat = "2025-03-01 11:00:01";
-    only_inactive.active = false;
-    const Session stopped = apply_change(sample(), only_inactive);
-    EXPECT_FALSE(stopped.active);
-    EXPECT_EQ(stopped.status, SessionStatus::recording);
-}
-
 TEST(Session, TimesRoundTripInLocalTime) {
     const std::time_t when = 1'700'000'000;
     const std::string text = format_session_time(when);
