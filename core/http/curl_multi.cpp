@@ -247,8 +247,10 @@ struct CurlMulti::Transfer {
     // Opens the temporary file a 2xx body is written to.
     bool open_response_file() {
         const std::filesystem::path target(response_file);
-        std::string pattern =
-            (target.parent_path() / ("." + target.filename().string() + ".part-XXXXXX")).string();
+        // mkostemp replaces the six trailing X's with a unique suffix.
+        std::string pattern = (target.parent_path() /
+                               ("." + target.filename().string() + ".part-" + std::string(6, 'X')))
+                                  .string();
         const int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
         if (fd < 0) {
             local_error = errno_text("create a temporary file for", response_file);
