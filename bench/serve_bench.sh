@@ -128,7 +128,7 @@ echo "ratio serve/redis: $ratio (target >= 0.5: $(verdict "$ratio" '>=' 0.5))"
 echo "p99:               $p99_ms ms (target <= 5 ms: $(verdict "$p99_ms" '<=' 5))"
 echo "serve peak RSS:    $hwm_mb MB VmHWM (target <= 30 MB: $(verdict "$hwm_mb" '<=' 30));" \
      "$anon_mb MB of it is serve's own memory (RssAnon), the rest the $libraries shared" \
-     "libraries mapped at start (FFmpeg's dependencies come with the one binary)"
+     "libraries it maps (FFmpeg is loaded only by the commands that use media)"
 [[ -z $errors ]] || echo "non-2xx answers: $errors"
 
 failed=0

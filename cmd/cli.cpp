@@ -2,6 +2,7 @@
 #include "cmd/cli.hpp"
 
 #include "core/base/log.hpp"
+#include "core/media/ffmpeg_libraries.hpp"
 #include "core/media/ffmpeg_logging.hpp"
 
 #include <iostream>
@@ -114,7 +115,13 @@ int Cli::run(int argc, char** argv) {
         log::configure(level_from(config->text("log.level")), config->text("log.format") == "json"
                                                                   ? log::Format::json
                                                                   : log::Format::text);
-        media::route_ffmpeg_logs();
+        if (spec.uses_media) {
+            if (auto loaded = media::load_ffmpeg_libraries(); !loaded) {
+                log::error("ov2ha " + spec.name + ": " + loaded.message());
+                return k_exit_failure;
+            }
+            media::route_ffmpeg_logs();
+        }
         return spec.run(*config);
     }
     return k_exit_usage;

@@ -22,6 +22,7 @@ struct CommandSpec {
     std::vector<std::string> sections; // settings sections the command reads (log is implied)
     std::string dotenv_folder_key;     // setting naming the folder whose .env is read, if any
     std::function<int(const Config&)> run;
+    bool uses_media = false; // loads FFmpeg's libraries before run; a failure exits 1
 };
 
 class Cli {

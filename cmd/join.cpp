@@ -189,8 +189,12 @@ int run_join(const JoinFlags& flags) {
 
 void setup_join(cli::Cli& cli) {
     auto flags = std::make_shared<JoinFlags>();
-    CLI::App* command = cli.add_command(
-        {"join", k_description, {}, "", [flags](const Config&) { return run_join(*flags); }});
+    CLI::App* command = cli.add_command({.name = "join",
+                                         .description = k_description,
+                                         .sections = {},
+                                         .dotenv_folder_key = "",
+                                         .run = [flags](const Config&) { return run_join(*flags); },
+                                         .uses_media = true});
     command->add_option("SRC", flags->source, "chunk folder holding NNNN.mp4 files")
         ->required()
         ->type_name("DIR");

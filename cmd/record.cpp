@@ -93,11 +93,13 @@ int run_record(const Config& config) {
 } // namespace
 
 void setup_record(cli::Cli& cli) {
-    CLI::App* command = cli.add_command({"record",
-                                         k_description,
-                                         {"recorder", "encoder", "storage", "s3", "controller"},
-                                         "recorder.recordings_dir",
-                                         run_record});
+    CLI::App* command =
+        cli.add_command({.name = "record",
+                         .description = k_description,
+                         .sections = {"recorder", "encoder", "storage", "s3", "controller"},
+                         .dotenv_folder_key = "recorder.recordings_dir",
+                         .run = run_record,
+                         .uses_media = true});
     for (const char* key : {"recorder.recordings_dir",
                             "recorder.video_id",
                             "recorder.video_name",

@@ -124,6 +124,16 @@ TEST_F(ServeTest, WithoutCredentialsConfiguredNothingAsksForThem) {
     EXPECT_EQ(http_call(m_port, "GET", "/metrics").status, 200);
 }
 
+TEST_F(ServeTest, ServeNeverLoadsFfmpeg) {
+    start_serve();
+    call("POST", "/api/sessions", registration("no-media"));
+    const std::string maps = slurp("/proc/" + std::to_string(m_serve->pid()) + "/maps");
+    ASSERT_FALSE(maps.empty());
+    for (const char* library : {"libavcodec", "libavformat", "libavutil", "libavdevice"}) {
+        EXPECT_EQ(maps.find(library), std::string::npos) << library << " is mapped";
+    }
+}
+
 TEST_F(ServeTest, SessionLifecycleThroughEveryEndpoint) {
     start_serve();
     HttpReply created = call("POST", "/api/sessions",
