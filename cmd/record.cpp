@@ -1,11 +1,9 @@
 // `ov2ha record`: flags and wiring; the work is core/recorder/.
 #include "cmd/record.hpp"
 
-#include "core/base/log.hpp"
-#include "core/base/loop.hpp"
+#include "cmd/command_loop.hpp"
 #include "core/recorder/recorder_session.hpp"
 
-#include <csignal>
 #include <iostream>
 
 namespace ov2ha::cmd {
@@ -61,16 +59,15 @@ int run_record(const Config& config) {
         std::cerr << "ov2ha record: " << plan.message() << "\n";
         return cli::k_exit_usage;
     }
-    uv_loop_t loop;
-    if (const int rc = uv_loop_init(&loop); rc != 0) {
-        std::cerr << "ov2ha record: " << uv_error_text("start the event loop", rc) << "\n";
-        return cli::k_exit_failure;
-    }
-    std::signal(SIGPIPE, SIG_IGN);
+    // Set by the session when it is done; read once the loop has shut down.
     int exit_code = cli::k_exit_failure;
     {
-        auto controller = recorder::make_controller_link(&loop, config, *plan);
-        recorder::RecorderSession session(&loop, std::move(*plan),
+        cli::CommandLoop loop("record");
+        if (!loop.ready()) {
+            return cli::k_exit_failure;
+        }
+        auto controller = recorder::make_controller_link(loop.get(), config, *plan);
+        recorder::RecorderSession session(loop.get(), std::move(*plan),
                                           [&exit_code](int code) { exit_code = code; });
         Status started = controller ? success() : Status(controller.error());
         if (started) {
@@ -78,14 +75,10 @@ int run_record(const Config& config) {
             started = session.start();
         }
         if (!started) {
-            std::cerr << "ov2ha record: " << started.message() << "\n";
-            exit_code = cli::k_exit_failure;
+            exit_code = loop.fail(started.message());
         } else {
-            uv_run(&loop, UV_RUN_DEFAULT);
+            loop.run();
         }
-    }
-    if (auto closed = shut_down_loop(&loop); !closed) {
-        log::error("event loop did not close cleanly", {{"error", closed.message()}});
     }
     return exit_code;
 }

@@ -1,8 +1,8 @@
 // `ov2ha serve`: flags and wiring; the work is core/ha/.
 #include "cmd/serve.hpp"
 
+#include "cmd/command_loop.hpp"
 #include "core/base/log.hpp"
-#include "core/base/loop.hpp"
 #include "core/base/uv_handle.hpp"
 #include "core/ha/controller.hpp"
 
@@ -74,30 +74,20 @@ int run_serve(const Config& config) {
         std::cerr << "ov2ha serve: " << settings.message() << "\n";
         return cli::k_exit_usage;
     }
-    uv_loop_t loop;
-    if (const int rc = uv_loop_init(&loop); rc != 0) {
-        std::cerr << "ov2ha serve: " << uv_error_text("start the event loop", rc) << "\n";
+    cli::CommandLoop loop("serve");
+    if (!loop.ready()) {
         return cli::k_exit_failure;
     }
-    std::signal(SIGPIPE, SIG_IGN);
-    int exit_code = cli::k_exit_ok;
-    {
-        auto controller = ha::Controller::create(&loop, std::move(*settings));
-        if (!controller) {
-            std::cerr << "ov2ha serve: " << controller.message() << "\n";
-            exit_code = cli::k_exit_failure;
-        } else if (auto started = (*controller)->start(); !started) {
-            std::cerr << "ov2ha serve: " << started.message() << "\n";
-            exit_code = cli::k_exit_failure;
-        } else {
-            SignalStop stop(&loop, controller->get());
-            uv_run(&loop, UV_RUN_DEFAULT);
-        }
+    auto controller = ha::Controller::create(loop.get(), std::move(*settings));
+    if (!controller) {
+        return loop.fail(controller.message());
     }
-    if (auto closed = shut_down_loop(&loop); !closed) {
-        log::error("event loop did not close cleanly", {{"error", closed.message()}});
+    if (auto started = (*controller)->start(); !started) {
+        return loop.fail(started.message());
     }
-    return exit_code;
+    SignalStop stop(loop.get(), controller->get());
+    loop.run();
+    return cli::k_exit_ok;
 }
 
 } // namespace

@@ -2,7 +2,7 @@
 // over core/s3.
 #include "cmd/upload.hpp"
 
-#include "core/base/log.hpp"
+#include "cmd/command_loop.hpp"
 #include "core/base/loop.hpp"
 #include "core/chunks/chunk_shipper.hpp"
 #include "core/chunks/upload_plan.hpp"
@@ -237,29 +237,18 @@ int run_upload(const UploadFlags& flags, const Config& config) {
         std::cerr << "ov2ha upload: " << settings.message() << "\n";
         return cli::k_exit_usage;
     }
-    uv_loop_t loop;
-    if (const int rc = uv_loop_init(&loop); rc != 0) {
-        std::cerr << "ov2ha upload: " << uv_error_text("start the event loop", rc) << "\n";
+    cli::CommandLoop loop("upload");
+    if (!loop.ready()) {
         return cli::k_exit_failure;
     }
-    std::signal(SIGPIPE, SIG_IGN);
-    int exit_code = cli::k_exit_failure;
-    {
-        UploadRun run(&loop, std::move(*items), destination->bucket, flags.create_bucket);
-        if (auto started =
-                run.start(std::move(*settings),
-                          static_cast<int>(config.integer("storage.upload_parallelism")));
-            !started) {
-            std::cerr << "ov2ha upload: " << started.message() << "\n";
-        } else {
-            uv_run(&loop, UV_RUN_DEFAULT);
-            exit_code = run.exit_code();
-        }
+    UploadRun run(loop.get(), std::move(*items), destination->bucket, flags.create_bucket);
+    if (auto started = run.start(std::move(*settings),
+                                 static_cast<int>(config.integer("storage.upload_parallelism")));
+        !started) {
+        return loop.fail(started.message());
     }
-    if (auto closed = shut_down_loop(&loop); !closed) {
-        log::error("event loop did not close cleanly", {{"error", closed.message()}});
-    }
-    return exit_code;
+    loop.run();
+    return run.exit_code();
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // `ov2ha watch`: flags and wiring; the work is core/chunks/folder_watcher and chunk_shipper.
 #include "cmd/watch.hpp"
 
+#include "cmd/command_loop.hpp"
 #include "core/base/log.hpp"
 #include "core/base/loop.hpp"
 #include "core/chunks/chunk_shipper.hpp"
@@ -201,26 +202,16 @@ int run_watch(const WatchFlags& flags, const Config& config) {
         std::cerr << "ov2ha watch: " << settings.message() << "\n";
         return cli::k_exit_usage;
     }
-    uv_loop_t loop;
-    if (const int rc = uv_loop_init(&loop); rc != 0) {
-        std::cerr << "ov2ha watch: " << uv_error_text("start the event loop", rc) << "\n";
+    cli::CommandLoop loop("watch");
+    if (!loop.ready()) {
         return cli::k_exit_failure;
     }
-    std::signal(SIGPIPE, SIG_IGN);
-    int exit_code = cli::k_exit_failure;
-    {
-        WatchRun run(&loop, flags.folder, std::move(*destination));
-        if (auto started = run.start(config, std::move(*settings)); !started) {
-            std::cerr << "ov2ha watch: " << started.message() << "\n";
-        } else {
-            uv_run(&loop, UV_RUN_DEFAULT);
-            exit_code = run.exit_code();
-        }
+    WatchRun run(loop.get(), flags.folder, std::move(*destination));
+    if (auto started = run.start(config, std::move(*settings)); !started) {
+        return loop.fail(started.message());
     }
-    if (auto closed = shut_down_loop(&loop); !closed) {
-        log::error("event loop did not close cleanly", {{"error", closed.message()}});
-    }
-    return exit_code;
+    loop.run();
+    return run.exit_code();
 }
 
 } // namespace

@@ -118,18 +118,45 @@ void not_found(const Responder& responder, const std::string& id) {
     responder.send(Response::error(404, "session " + id + " not found"));
 }
 
-// The {id} of the path when it is a valid session id; otherwise answers 400 and returns null.
-const std::string* session_id(const Request& request, const Responder& responder) {
+// Whether the {id} of the path is a valid session id; otherwise answers 400.
+bool valid_session_id(const Request& request, const Responder& responder) {
     const auto found = request.params.find("id");
     if (found == request.params.end()) {
         responder.send(Response::error(400, "the path names no session"));
-        return nullptr;
+        return false;
     }
     if (auto checked = check_session_id(found->second); !checked) {
         responder.send(Response::error(400, checked.message()));
-        return nullptr;
+        return false;
     }
-    return &found->second;
+    return true;
+}
+
+// Whether what a store call gave back says the session exists.
+bool session_exists(bool found) {
+    return found;
+}
+bool session_exists(const std::optional<Session>& found) {
+    return found.has_value();
+}
+bool session_exists(const RemovalReport& report) {
+    return report.removed;
+}
+
+// Whether a store call on the session in the path found it; otherwise answers 503 with the
+// store's words when the call failed, or 404 when there is no such session.
+template <class Outcome>
+bool session_found(const Responder& responder, const Request& request,
+                   const Result<Outcome>& outcome) {
+    if (!outcome) {
+        unavailable(responder, request, outcome.message());
+        return false;
+    }
+    if (!session_exists(*outcome)) {
+        not_found(responder, request.params.at("id"));
+        return false;
+    }
+    return true;
 }
 
 // The sessions as a JSON array, oldest first.
@@ -162,11 +189,16 @@ Status ControllerApi::install(http::Server& server, bool credentials_required) {
     for (const auto& row : RouteTable::rows()) {
         const auto auth =
             row.protected_route && credentials_required ? http::Auth::basic : http::Auth::none;
-        auto added =
-            server.add_route(row.method, row.pattern, auth,
-                             [this, handler = row.handler](Request request, Responder responder) {
-                                 (this->*handler)(std::move(request), std::move(responder));
-                             });
+        const bool names_session =
+            std::string_view(row.pattern).find("{id}") != std::string_view::npos;
+        auto added = server.add_route(
+            row.method, row.pattern, auth,
+            [this, handler = row.handler, names_session](Request request, Responder responder) {
+                if (names_session && !valid_session_id(request, responder)) {
+                    return;
+                }
+                (this->*handler)(std::move(request), std::move(responder));
+            });
         if (!added) {
             return failure(std::string("cannot add route ") + row.method + " " + row.pattern +
                            ": " + added.message());
@@ -292,39 +324,23 @@ void ControllerApi::run_cleanup(Request request, Responder responder) {
 }
 
 void ControllerApi::get_session(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
-    m_parts.sessions.get(*id, [responder, request](Result<std::optional<Session>> found) {
-        if (!found) {
-            unavailable(responder, request, found.message());
-        } else if (!found->has_value()) {
-            not_found(responder, request.params.at("id"));
-        } else {
+    const std::string& id = request.params.at("id");
+    m_parts.sessions.get(id, [responder, request](Result<std::optional<Session>> found) {
+        if (session_found(responder, request, found)) {
             answer(responder, 200, session_json(**found));
         }
     });
 }
 
 void ControllerApi::remove_session(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
-    m_parts.cleanup.remove(*id, [responder, request](Result<RemovalReport> report) {
-        const std::string& id = request.params.at("id");
-        if (!report) {
-            unavailable(responder, request, report.message());
-            return;
-        }
-        if (!report->removed) {
-            not_found(responder, id);
+    const std::string& id = request.params.at("id");
+    m_parts.cleanup.remove(id, [responder, request](Result<RemovalReport> report) {
+        if (!session_found(responder, request, report)) {
             return;
         }
         JsonBody body;
         body.text("message", "Session removed")
-            .text("sessionId", id)
+            .text("sessionId", request.params.at("id"))
             .integer("chunksDeleted", static_cast<long long>(report->chunks_deleted))
             .boolean("keptForRecovery", report->kept_for_recovery)
             .text("timestamp", timestamp());
@@ -333,11 +349,8 @@ void ControllerApi::remove_session(Request request, Responder responder) {
 }
 
 void ControllerApi::session_active(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
-    m_parts.sessions.get(*id, [responder, request](Result<std::optional<Session>> found) {
+    const std::string& id = request.params.at("id");
+    m_parts.sessions.get(id, [responder, request](Result<std::optional<Session>> found) {
         if (!found) {
             unavailable(responder, request, found.message());
             return;
@@ -351,132 +364,89 @@ void ControllerApi::session_active(Request request, Responder responder) {
 }
 
 void ControllerApi::change_session(const Request& request, Responder responder,
-                                   SessionChange change, std::string body, std::string what) {
+                                   SessionChange change, const ChangeAnswer& answered,
+                                   std::string what) {
     const std::string& id = request.params.at("id");
+    change.last_heartbeat = session_time_now();
+    JsonBody body;
+    body.text("message", answered.message)
+        .text("sessionId", id)
+        .text(answered.field, answered.value)
+        .text("timestamp", timestamp());
     m_parts.sessions.change(
         id, change,
-        [responder, request, body = std::move(body), what = std::move(what)](Result<bool> found) {
-            if (!found) {
-                unavailable(responder, request, found.message());
+        [responder, request, body = body.finish(), what = std::move(what)](Result<bool> found) {
+            if (!session_found(responder, request, found)) {
                 return;
             }
-            const std::string& id = request.params.at("id");
-            if (!*found) {
-                not_found(responder, id);
-                return;
-            }
-            log::info("session " + what, {{"request", request.id}, {"session", id}});
+            log::info("session " + what,
+                      {{"request", request.id}, {"session", request.params.at("id")}});
             answer(responder, 200, body);
         });
 }
 
 void ControllerApi::heartbeat(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
     auto chunk = heartbeat_chunk_from_body(request.body);
     if (!chunk) {
         responder.send(Response::error(400, chunk.message()));
         return;
     }
+    const std::string id = request.params.at("id"); // `request` moves into the callback below
     JsonBody body;
-    body.text("message", "Heartbeat updated").text("sessionId", *id).text("timestamp", timestamp());
+    body.text("message", "Heartbeat updated").text("sessionId", id).text("timestamp", timestamp());
     if (*chunk) {
         body.text("lastChunk", **chunk);
     }
-    const std::string session = *id; // `request` moves into the callback below
     m_parts.sessions.heartbeat(
-        session, session_time_now(), *chunk,
+        id, session_time_now(), *chunk,
         [this, responder, request = std::move(request), body = body.finish()](Result<bool> found) {
-            if (!found) {
-                unavailable(responder, request, found.message());
-                return;
+            if (found) {
+                m_parts.metrics.count_heartbeat(*found);
             }
-            m_parts.metrics.count_heartbeat(*found);
-            if (!*found) {
-                not_found(responder, request.params.at("id"));
-                return;
+            if (session_found(responder, request, found)) {
+                answer(responder, 200, body);
             }
-            answer(responder, 200, body);
         });
 }
 
 void ControllerApi::change_status(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
     auto status = status_from_body(request.body);
     if (!status) {
         responder.send(Response::error(400, status.message()));
         return;
     }
     SessionChange change;
-    change.last_heartbeat = session_time_now();
     change.status = *status;
-    JsonBody body;
-    body.text("message", "Session status updated")
-        .text("sessionId", *id)
-        .text("status", status_word(*status))
-        .text("timestamp", timestamp());
-    change_session(request, std::move(responder), std::move(change), body.finish(),
-                   "status changed to " + std::string(status_word(*status)));
+    const std::string word(status_word(*status));
+    change_session(request, std::move(responder), std::move(change),
+                   {"Session status updated", "status", word}, "status changed to " + word);
 }
 
 void ControllerApi::change_recording_path(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
     auto path = recording_path_from_body(request.body);
     if (!path) {
         responder.send(Response::error(400, path.message()));
         return;
     }
     SessionChange change;
-    change.last_heartbeat = session_time_now();
     change.recording_path = *path;
-    JsonBody body;
-    body.text("message", "Recording path updated")
-        .text("sessionId", *id)
-        .text("recordingPath", *path)
-        .text("timestamp", timestamp());
-    change_session(request, std::move(responder), std::move(change), body.finish(),
-                   "recording path updated");
+    change_session(request, std::move(responder), std::move(change),
+                   {"Recording path updated", "recordingPath", *path}, "recording path updated");
 }
 
 void ControllerApi::deactivate(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
     SessionChange change;
-    change.last_heartbeat = session_time_now();
     change.status = SessionStatus::inactive;
-    JsonBody body;
-    body.text("message", "Session deactivated")
-        .text("sessionId", *id)
-        .text("status", "INACTIVE")
-        .text("timestamp", timestamp());
-    change_session(request, std::move(responder), std::move(change), body.finish(), "deactivated");
+    change_session(request, std::move(responder), std::move(change),
+                   {"Session deactivated", "status", "INACTIVE"}, "deactivated");
 }
 
 void ControllerApi::stop(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
     // STOPPING then COMPLETED at once, as ov2-ha-recorder does: the net change is COMPLETED.
     SessionChange change;
-    change.last_heartbeat = session_time_now();
     change.status = SessionStatus::completed;
-    JsonBody body;
-    body.text("message", "Session stopped")
-        .text("sessionId", *id)
-        .text("status", "COMPLETED")
-        .text("timestamp", timestamp());
-    change_session(request, std::move(responder), std::move(change), body.finish(), "stopped");
+    change_session(request, std::move(responder), std::move(change),
+                   {"Session stopped", "status", "COMPLETED"}, "stopped");
 }
 
 void ControllerApi::actuator_health(Request, Responder responder) {
@@ -520,11 +490,8 @@ void ControllerApi::failover_backups(Request, Responder responder) {
 }
 
 void ControllerApi::stop_backup(Request request, Responder responder) {
-    const std::string* id = session_id(request, responder);
-    if (!id) {
-        return;
-    }
-    responder.send(Response::error(404, "no backup container runs for session " + *id));
+    responder.send(
+        Response::error(404, "no backup container runs for session " + request.params.at("id")));
 }
 
 void ControllerApi::webhook_intake(Request request, Responder responder) {

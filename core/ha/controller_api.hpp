@@ -54,6 +54,9 @@ class ControllerApi {
     friend struct RouteTable;
     using Handler = void (ControllerApi::*)(http::Request, http::Responder);
 
+    // Handlers of routes whose path has {id} are called only once it is a valid session id;
+    // install() answers 400 otherwise.
+
     void register_session(http::Request request, http::Responder responder);
     void list_active(http::Request request, http::Responder responder);
     void list_all(http::Request request, http::Responder responder);
@@ -81,10 +84,17 @@ class ControllerApi {
 
     enum class Listing { active, all, inactive };
     void list(Listing which, http::Request request, http::Responder responder);
-    // Applies `change` to the session in the path and answers `body` (or 404). `what` names
-    // the change in the log.
+
+    // The answer to a change: {message, sessionId, <field>: <value>, timestamp}.
+    struct ChangeAnswer {
+        std::string_view message;
+        std::string_view field;
+        std::string value;
+    };
+    // Applies `change`, stamped with the current heartbeat time, to the session in the path and
+    // answers `answered` (or 404). `what` names the change in the log.
     void change_session(const http::Request& request, http::Responder responder,
-                        SessionChange change, std::string body, std::string what);
+                        SessionChange change, const ChangeAnswer& answered, std::string what);
 
     ApiParts m_parts;
     uint64_t m_webhook_events = 0;

@@ -53,6 +53,12 @@ void append_quoted(std::string& out, std::string_view text) {
 
 } // namespace
 
+std::string json_string(std::string_view text) {
+    std::string out;
+    append_quoted(out, text);
+    return out;
+}
+
 JsonBody::JsonBody() : m_state(std::make_unique<State>()) {
     m_state->out.reserve(160); // an answer's usual size: one allocation
 }

@@ -35,4 +35,7 @@ class JsonBody {
     std::unique_ptr<State> m_state;
 };
 
+// `text` as a JSON string, quotes included.
+std::string json_string(std::string_view text);
+
 } // namespace ov2ha::ha
