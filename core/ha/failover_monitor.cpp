@@ -118,7 +118,10 @@ std::string FailoverMonitor::check_json(const ScanReport& report, long long now_
         } else {
             item.null("lastChunk");
         }
-        missed += (missed.size() > 1 ? "," : "") + item.finish();
+        if (missed.size() > 1) {
+            missed += ',';
+        }
+        missed += item.finish();
     }
     missed += "]";
     JsonBody body;

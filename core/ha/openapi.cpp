@@ -29,7 +29,7 @@ constexpr std::string_view k_components = R"({
   "securitySchemes": {"basicAuth": {"type": "http", "scheme": "basic",
     "description": "HA_CONTROLLER_USERNAME / HA_CONTROLLER_PASSWORD; not asked when both are empty"}},
   "parameters": {"SessionId": {"name": "id", "in": "path", "required": true,
-    "description": "the session id (the recording's VIDEO_ID): at most 200 bytes, no '/', '\\\\', '..', whitespace or control characters",
+    "description": "the session id (the recording's VIDEO_ID): at most 200 bytes, no '/', '\\', '..', whitespace or control characters",
     "schema": {"type": "string", "maxLength": 200}}},
   "responses": {
     "Error": {"description": "error",
