@@ -99,9 +99,10 @@ void Sender::hash_body(Call& call) {
     auto hashes = std::make_shared<Result<PayloadHashes>>(failure("not hashed"));
     run_on_worker(
         m_loop,
-        [hashes, body = call.call.body, file = call.call.body_file] {
-            *hashes = body ? hash_payload(*body)
-                           : hash_file_range(file->path, file->offset, file->length);
+        [hashes, body = call.call.body, file = call.call.body_file,
+         with_md5 = call.call.content_md5 ? WithMd5::yes : WithMd5::no] {
+            *hashes = body ? hash_payload(*body, with_md5)
+                           : hash_file_range(file->path, file->offset, file->length, with_md5);
         },
         [weak = weak_from_this(), id = call.id, hashes] {
             const auto self = weak.lock();
@@ -119,7 +120,9 @@ void Sender::hash_body(Call& call) {
                 return;
             }
             hashed.payload_sha256 = (*hashes)->sha256_hex;
-            hashed.call.headers.emplace_back("Content-MD5", (*hashes)->md5_base64);
+            if (hashed.call.content_md5) {
+                hashed.call.headers.emplace_back("Content-MD5", (*hashes)->md5_base64);
+            }
             self->attempt(id);
         });
 }
