@@ -47,6 +47,7 @@ struct Sender::Call {
     std::function<void(S3Result<http::HttpResponse>)> done;
     std::string payload_sha256; // hex; set before the first attempt
     int attempts = 0;
+    std::chrono::steady_clock::time_point attempt_started; // of the attempt in flight
     std::optional<http::TransferId> transfer;
     std::optional<UvHandle<uv_timer_t>> timer; // the next attempt's; closed with the call
 };
@@ -202,6 +203,7 @@ void Sender::attempt(CallId id) {
     sent.body_file = call.call.body_file;
     sent.response_file = call.call.response_file;
     sent.timeouts = m_settings.timeouts;
+    call.attempt_started = std::chrono::steady_clock::now();
     auto started = m_http->start(std::move(sent), [this, id](http::HttpResponse response) {
         on_response(id, std::move(response));
     });
@@ -220,6 +222,17 @@ void Sender::on_response(CallId id, http::HttpResponse response) {
     }
     Call& call = *found->second;
     call.transfer.reset();
+    if (log::enabled(log::Level::debug)) {
+        const auto took = std::chrono::steady_clock::now() - call.attempt_started;
+        log::debug(
+            "S3 attempt ended",
+            {{"operation", call.call.operation},
+             {"target", call.call.key.empty() ? m_settings.bucket : call.call.key},
+             {"status", std::to_string(response.status)},
+             {"attempt", std::to_string(call.attempts)},
+             {"ms", std::to_string(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(took).count())}});
+    }
     const bool answered =
         response.failure == http::Failure::none && response.status >= 200 && response.status < 300;
     if (answered && !(call.call.error_in_ok_body && parse_error(response.body))) {
