@@ -45,7 +45,6 @@ struct Sender::Call {
     Sender* owner = nullptr;
     S3Call call;
     std::function<void(S3Result<http::HttpResponse>)> done;
-    std::string payload_sha256; // hex; set before the first attempt
     int attempts = 0;
     std::chrono::steady_clock::time_point attempt_started; // of the attempt in flight
     std::optional<http::TransferId> transfer;
@@ -87,10 +86,13 @@ CallId Sender::send(S3Call call, std::function<void(S3Result<http::HttpResponse>
     owned->call = std::move(call);
     owned->done = std::move(done);
     Call& added = *m_calls.emplace(id, std::move(owned)).first->second;
-    if (added.call.body || added.call.body_file) {
+    const bool has_body = added.call.body || added.call.body_file;
+    if (!has_body) {
+        added.call.payload_sha256 = std::string(k_empty_payload_sha256);
+    }
+    if (has_body && (added.call.payload_sha256.empty() || added.call.content_md5)) {
         hash_body(added);
     } else {
-        added.payload_sha256 = std::string(k_empty_payload_sha256);
         schedule(added, std::chrono::milliseconds(0));
     }
     return id;
@@ -120,7 +122,7 @@ void Sender::hash_body(Call& call) {
                                              "cannot hash the body: " + hashes->message()));
                 return;
             }
-            hashed.payload_sha256 = (*hashes)->sha256_hex;
+            hashed.call.payload_sha256 = (*hashes)->sha256_hex;
             if (hashed.call.content_md5) {
                 hashed.call.headers.emplace_back("Content-MD5", (*hashes)->md5_base64);
             }
@@ -179,7 +181,7 @@ void Sender::attempt(CallId id) {
     request.path = address->path;
     request.query = call.call.query;
     request.headers = headers;
-    request.payload_hash = call.payload_sha256;
+    request.payload_hash = call.call.payload_sha256;
     SigningContext context;
     context.credentials = {m_settings.access_key, m_settings.secret_key, ""};
     context.region = m_settings.region;

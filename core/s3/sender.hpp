@@ -34,6 +34,9 @@ struct S3Call {
     // changed on the way; that is the body's integrity check.
     std::shared_ptr<const std::string> body;
     std::optional<http::FileSlice> body_file;
+    // The body's hex SHA-256 when the caller already computed it (on a worker); the
+    // sender then sends at once instead of hashing the body itself.
+    std::string payload_sha256;
     // Also send Content-MD5: only for operations whose API demands it (DeleteObjects).
     bool content_md5 = false;
     std::string response_file; // a 2xx body goes to this file instead of memory

@@ -574,7 +574,8 @@ TEST_F(LoopTest, CompleteMultipartUploadErrorInsideA200IsRetried) {
     ASSERT_TRUE(m_client);
     test::TempDir folder;
     const std::string file = folder / "big";
-    ASSERT_TRUE(write_file_atomically(file, random_bytes(6 * k_mib, 5)));
+    const std::string content = random_bytes(6 * k_mib, 5);
+    ASSERT_TRUE(write_file_atomically(file, content));
     auto put = run<PutReport>([&](auto done) { m_client->put_file("big", file, done); });
     ASSERT_TRUE(put) << put.error().text();
     EXPECT_EQ(put->etag, "whole-2");
@@ -583,6 +584,11 @@ TEST_F(LoopTest, CompleteMultipartUploadErrorInsideA200IsRetried) {
     ASSERT_EQ(requests.size(), 5u);
     EXPECT_EQ(requests[1].substr(0, requests[1].find("\r\n")),
               "PUT /ov2ha-test/big?partNumber=1&uploadId=UP-1 HTTP/1.1");
+    // Each part is hashed ahead of sending; the signed digest is that part's own.
+    EXPECT_EQ(header_value(requests[1], "x-amz-content-sha256"),
+              hex_sha256(content.substr(0, 5 * k_mib)));
+    EXPECT_EQ(header_value(requests[2], "x-amz-content-sha256"),
+              hex_sha256(content.substr(5 * k_mib)));
     EXPECT_EQ(body_of_request(requests[3]),
               "<?xml version=\"1.0\"?><CompleteMultipartUpload "
               "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Part><PartNumber>1</PartNumber>"
