@@ -18,7 +18,9 @@
 # 8 MiB parts, 4 sent at a time, then CompleteMultipartUpload, timed on its own), which
 # shows what s3rver's completion costs any client (it re-reads, re-hashes and rewrites the
 # whole object on its one thread; AWS does not); the file as one PutObject
-# (--multipart-threshold-mb 1024); and the start-up of each tool (--version).
+# (--multipart-threshold-mb 1024); the CPU seconds s3rver spent on each single-file upload
+# (from /proc: its one thread at full speed is the bound on every upload's time); and the
+# start-up of each tool (--version).
 #
 # Environment: OV2HA (binary, default build/ov2ha), BENCH_DIR (work folder, default
 # ./bench-out; the input files stay there for the next run), RUNS (default 3), S3RVER
@@ -133,6 +135,20 @@ run_ov2ha_many() {
 
 now() { date +%s.%N; }
 quiet() { "$@" >/dev/null; }
+# The CPU seconds s3rver (one Node thread) has used so far.
+server_cpu() {
+    awk -v ticks="$(getconf CLK_TCK)" '{printf "%.3f\n", ($14 + $15) / ticks}' "/proc/$server/stat"
+}
+# Runs FUNCTION timed: appends its seconds to the array TIMES and the CPU seconds s3rver
+# spent meanwhile to the array CPUS.
+measure() { # TIMES CPUS FUNCTION
+    local -n times=$1 cpus=$2
+    local before after
+    before=$(server_cpu)
+    times+=("$(timed "$3")")
+    after=$(server_cpu)
+    cpus+=("$(awk -v a="$before" -v b="$after" 'BEGIN {printf "%.3f", b - a}')")
+}
 timed() {
     local start end
     start=$(now)
@@ -169,20 +185,21 @@ echo "bench: 1 file of $((single_bytes / 1000000)) MB and $many_count files of" 
     "$(awk -v b="$many_size" 'BEGIN {print b / 1e6}') MB to s3rver, $runs runs each, $(nproc) cores"
 curl_single=() ov2ha_single=() ov2ha_put=() curl_many=() ov2ha_many=()
 curl_multipart=() curl_complete=() ov2ha_parts=() ov2ha_complete=()
+curl_single_cpu=() ov2ha_single_cpu=() curl_multipart_cpu=() ov2ha_put_cpu=()
 for ((run = 1; run <= runs; run++)); do
     # Alternate who goes first, so neither always meets a server that just worked hard.
     if ((run % 2)); then
-        curl_single+=("$(timed run_curl_single)")
-        ov2ha_single+=("$(timed run_ov2ha_single)")
-        curl_multipart+=("$(timed run_curl_multipart)")
-        ov2ha_put+=("$(timed run_ov2ha_single_put)")
+        measure curl_single curl_single_cpu run_curl_single
+        measure ov2ha_single ov2ha_single_cpu run_ov2ha_single
+        measure curl_multipart curl_multipart_cpu run_curl_multipart
+        measure ov2ha_put ov2ha_put_cpu run_ov2ha_single_put
         curl_many+=("$(timed run_curl_many)")
         ov2ha_many+=("$(timed run_ov2ha_many)")
     else
-        ov2ha_put+=("$(timed run_ov2ha_single_put)")
-        curl_multipart+=("$(timed run_curl_multipart)")
-        ov2ha_single+=("$(timed run_ov2ha_single)")
-        curl_single+=("$(timed run_curl_single)")
+        measure ov2ha_put ov2ha_put_cpu run_ov2ha_single_put
+        measure curl_multipart curl_multipart_cpu run_curl_multipart
+        measure ov2ha_single ov2ha_single_cpu run_ov2ha_single
+        measure curl_single curl_single_cpu run_curl_single
         ov2ha_many+=("$(timed run_ov2ha_many)")
         curl_many+=("$(timed run_curl_many)")
     fi
@@ -212,6 +229,10 @@ ov2ha_parts_s=$(median "${ov2ha_parts[@]}")
 ov2ha_complete_s=$(median "${ov2ha_complete[@]}")
 ov2ha_start_s=$(median "${ov2ha_start[@]}")
 curl_start_s=$(median "${curl_start[@]}")
+curl_single_cpu_s=$(median "${curl_single_cpu[@]}")
+ov2ha_single_cpu_s=$(median "${ov2ha_single_cpu[@]}")
+curl_multipart_cpu_s=$(median "${curl_multipart_cpu[@]}")
+ov2ha_put_cpu_s=$(median "${ov2ha_put_cpu[@]}")
 curl_many_s=$(median "${curl_many[@]}")
 ov2ha_many_s=$(median "${ov2ha_many[@]}")
 single_ratio=$(awk -v c="$curl_single_s" -v o="$ov2ha_single_s" 'BEGIN {printf "%.2f", c / o}')
@@ -234,6 +255,9 @@ printf '  which CompleteMultipartUpload %.2f s); ov2ha / curl multipart = %s (no
     "$curl_complete_s" "$multipart_ratio"
 printf 'single file as one PutObject: ov2ha %s MB/s (median %.2f s), %s of curl (not judged)\n' \
     "$(rate "$single_bytes" "$ov2ha_put_s")" "$ov2ha_put_s" "$put_ratio"
+printf 's3rver CPU seconds per single-file upload (its one thread bounds each upload): curl\n'
+printf '  PUT %.2f, ov2ha multipart %.2f, curl multipart %.2f, ov2ha PutObject %.2f (medians)\n' \
+    "$curl_single_cpu_s" "$ov2ha_single_cpu_s" "$curl_multipart_cpu_s" "$ov2ha_put_cpu_s"
 printf '%d files:   curl %s MB/s, ov2ha %s MB/s (medians %.2f s, %.2f s)\n' "$many_count" \
     "$(rate "$many_bytes" "$curl_many_s")" "$(rate "$many_bytes" "$ov2ha_many_s")" \
     "$curl_many_s" "$ov2ha_many_s"
