@@ -132,6 +132,7 @@ void delete_next_batch(const std::shared_ptr<DeleteJob>& job) {
     call.query = {{"delete", ""}};
     call.headers = {{"Content-Type", "application/xml"}};
     call.body = std::make_shared<const std::string>(delete_objects_xml(batch));
+    call.content_md5 = true; // S3 refuses a DeleteObjects request without it
     sender->send(std::move(call), [job](S3Result<http::HttpResponse> result) {
         if (!result) {
             job->done(std::move(result.error()));

@@ -1,7 +1,7 @@
 // The asynchronous S3 client: PutObject (single or multipart), GetObject, HeadObject,
 // ListObjectsV2, DeleteObjects and CreateBucket on the loop, over the curl transport and
-// the SigV4 signer. Every body carries Content-MD5 and its real SHA-256, computed on a
-// worker. Loop thread only.
+// the SigV4 signer. Every body's real SHA-256, computed on a worker, is signed as
+// x-amz-content-sha256, so S3 refuses a body corrupted on the way. Loop thread only.
 #pragma once
 
 #include "core/base/result.hpp"

@@ -2,7 +2,9 @@
 #include "core/s3/multipart_upload.hpp"
 
 #include "core/base/log.hpp"
+#include "core/base/loop.hpp"
 #include "core/s3/multipart_plan.hpp"
+#include "core/s3/payload_hash.hpp"
 #include "core/s3/xml.hpp"
 
 #include <map>
@@ -24,8 +26,8 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
   public:
     MultipartUpload(const std::shared_ptr<Sender>& sender, std::string key, std::string path,
                     std::uint64_t size, std::function<void(S3Result<PutReport>)> done)
-        : m_sender(sender), m_bucket(sender->settings().bucket), m_key(std::move(key)),
-          m_path(std::move(path)), m_size(size),
+        : m_sender(sender), m_loop(sender->loop()), m_bucket(sender->settings().bucket),
+          m_key(std::move(key)), m_path(std::move(path)), m_size(size),
           m_parallelism(static_cast<size_t>(sender->settings().part_parallelism)),
           m_done(std::move(done)) {}
 
@@ -38,11 +40,13 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
         }
         m_parts = std::move(*parts);
         m_etags.resize(m_parts.size());
+        m_sha256.resize(m_parts.size());
         S3Call call = object_call("CreateMultipartUpload", "POST", m_key);
         call.query = {{"uploads", ""}};
         sender->send(std::move(call), [self = shared_from_this()](auto result) {
             self->on_created(std::move(result));
         });
+        hash_ahead();
     }
 
   private:
@@ -52,22 +56,55 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
 
     void on_created(S3Result<http::HttpResponse> result) {
         if (!result) {
-            m_error = std::move(result.error());
-            finish_failure();
+            fail(std::move(result.error()));
+            advance();
             return;
         }
         auto upload_id = parse_initiate_multipart_upload(result->body);
         if (!upload_id) {
-            m_error = error("CreateMultipartUpload", ErrorKind::final, upload_id.message());
-            finish_failure();
+            fail(error("CreateMultipartUpload", ErrorKind::final, upload_id.message()));
+            advance();
             return;
         }
         m_upload_id = std::move(*upload_id);
         advance();
     }
 
-    // Starts parts while there is room, completes when all are in, or winds down after a
-    // failure once no part is in flight.
+    // Hashes the parts after the last one hashed on workers, ahead of sending, so a part's
+    // digest is ready when a connection frees up: at most twice the parallelism beyond the
+    // next part to send (only digests are kept; the bytes are read again when sent).
+    void hash_ahead() {
+        while (!m_error && !m_finished && m_next_hash < m_parts.size() &&
+               m_next_hash < m_next + 2 * m_parallelism) {
+            hash_part(m_next_hash++);
+        }
+    }
+
+    void hash_part(size_t index) {
+        const PartPlan& part = m_parts[index];
+        auto hashes = std::make_shared<Result<PayloadHashes>>(failure("not hashed"));
+        run_on_worker(
+            m_loop,
+            [hashes, path = m_path, offset = part.offset, length = part.length] {
+                *hashes = hash_file_range(path, offset, length, WithMd5::no);
+            },
+            [self = shared_from_this(), index, hashes] { self->on_part_hashed(index, *hashes); });
+    }
+
+    void on_part_hashed(size_t index, const Result<PayloadHashes>& hashes) {
+        if (!hashes) {
+            fail(error("UploadPart", ErrorKind::final,
+                       "cannot hash part " + std::to_string(m_parts[index].number) + ": " +
+                           hashes.message()));
+        } else {
+            m_sha256[index] = hashes->sha256_hex;
+        }
+        advance();
+    }
+
+    // Starts hashed parts, in order, while there is room; completes when all are in, or
+    // winds down after a failure once no part is in flight (a part still being hashed then
+    // finishes unseen).
     void advance() {
         if (m_finished) {
             return;
@@ -82,10 +119,12 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
             complete();
             return;
         }
-        while (!m_error && !m_finished && m_in_flight.size() < m_parallelism &&
-               m_next < m_parts.size()) {
+        while (!m_error && !m_finished && !m_upload_id.empty() &&
+               m_in_flight.size() < m_parallelism && m_next < m_parts.size() &&
+               !m_sha256[m_next].empty()) {
             upload_part(m_next++);
         }
+        hash_ahead();
     }
 
     void upload_part(size_t index) {
@@ -98,6 +137,7 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
         S3Call call = object_call("UploadPart", "PUT", m_key);
         call.query = {{"partNumber", std::to_string(part.number)}, {"uploadId", m_upload_id}};
         call.body_file = http::FileSlice{m_path, part.offset, part.length};
+        call.payload_sha256 = std::move(m_sha256[index]);
         m_in_flight[index] = 0;
         const CallId id =
             sender->send(std::move(call), [self = shared_from_this(), index](auto result) {
@@ -206,6 +246,7 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
     }
 
     std::weak_ptr<Sender> m_sender;
+    uv_loop_t* m_loop;
     std::string m_bucket;
     std::string m_key;
     std::string m_path;
@@ -213,9 +254,11 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
     size_t m_parallelism;
     std::function<void(S3Result<PutReport>)> m_done;
     std::vector<PartPlan> m_parts;
-    std::vector<std::string> m_etags; // by part index, as UploadPart returned them
+    std::vector<std::string> m_etags;  // by part index, as UploadPart returned them
+    std::vector<std::string> m_sha256; // by part index, hex, from hashed until sent
     std::string m_upload_id;
-    size_t m_next = 0;
+    size_t m_next_hash = 0; // the next part to hash
+    size_t m_next = 0;      // the next part to send
     size_t m_uploaded = 0;
     std::map<size_t, CallId> m_in_flight; // part index -> call
     std::optional<S3Error> m_error;

@@ -1,6 +1,7 @@
 // One file uploaded as an S3 multipart upload: CreateMultipartUpload, UploadPart for each
-// planned part (a bounded number at once, each with Content-MD5), CompleteMultipartUpload,
-// and AbortMultipartUpload when anything fails. Loop thread only.
+// planned part (a bounded number at once, each with its signed SHA-256, hashed on a worker
+// a few parts ahead of sending), CompleteMultipartUpload, and AbortMultipartUpload when
+// anything fails. Loop thread only.
 #pragma once
 
 #include "core/s3/error.hpp"

@@ -1,4 +1,4 @@
-// SHA-256 and MD5 of request bodies; see payload_hash.hpp.
+// SHA-256 (and MD5 where asked) of request bodies; see payload_hash.hpp.
 #include "core/s3/payload_hash.hpp"
 
 #include "core/base/hashing.hpp"
@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <unistd.h>
 #include <vector>
 
@@ -15,13 +16,16 @@ namespace {
 
 constexpr size_t k_block_size = 1024 * 1024;
 
-// Both digests fed side by side.
+// SHA-256, and MD5 beside it when asked for, fed side by side.
 class PayloadDigests {
   public:
-    static Result<PayloadDigests> start() {
+    static Result<PayloadDigests> start(WithMd5 with_md5) {
         auto sha256 = Digest::sha256();
         if (!sha256) {
             return sha256.error();
+        }
+        if (with_md5 == WithMd5::no) {
+            return PayloadDigests(std::move(*sha256), std::nullopt);
         }
         auto md5 = Digest::md5();
         if (!md5) {
@@ -34,7 +38,7 @@ class PayloadDigests {
         if (auto added = m_sha256.update(bytes); !added) {
             return added;
         }
-        return m_md5.update(bytes);
+        return m_md5 ? m_md5->update(bytes) : success();
     }
 
     Result<PayloadHashes> finish() {
@@ -42,25 +46,29 @@ class PayloadDigests {
         if (!sha256) {
             return sha256.error();
         }
-        auto md5 = m_md5.finish();
-        if (!md5) {
-            return md5.error();
+        PayloadHashes hashes{hex_lower(*sha256), ""};
+        if (m_md5) {
+            auto md5 = m_md5->finish();
+            if (!md5) {
+                return md5.error();
+            }
+            hashes.md5_base64 = base64(*md5);
         }
-        return PayloadHashes{hex_lower(*sha256), base64(*md5)};
+        return hashes;
     }
 
   private:
-    PayloadDigests(Digest sha256, Digest md5)
+    PayloadDigests(Digest sha256, std::optional<Digest> md5)
         : m_sha256(std::move(sha256)), m_md5(std::move(md5)) {}
 
     Digest m_sha256;
-    Digest m_md5;
+    std::optional<Digest> m_md5;
 };
 
 } // namespace
 
-Result<PayloadHashes> hash_payload(std::string_view bytes) {
-    auto digests = PayloadDigests::start();
+Result<PayloadHashes> hash_payload(std::string_view bytes, WithMd5 with_md5) {
+    auto digests = PayloadDigests::start(with_md5);
     if (!digests) {
         return digests.error();
     }
@@ -71,8 +79,8 @@ Result<PayloadHashes> hash_payload(std::string_view bytes) {
 }
 
 Result<PayloadHashes> hash_file_range(const std::string& path, std::uint64_t offset,
-                                      std::uint64_t length) {
-    auto digests = PayloadDigests::start();
+                                      std::uint64_t length, WithMd5 with_md5) {
+    auto digests = PayloadDigests::start(with_md5);
     if (!digests) {
         return digests.error();
     }

@@ -45,8 +45,8 @@ struct Sender::Call {
     Sender* owner = nullptr;
     S3Call call;
     std::function<void(S3Result<http::HttpResponse>)> done;
-    std::string payload_sha256; // hex; set before the first attempt
     int attempts = 0;
+    std::chrono::steady_clock::time_point attempt_started; // of the attempt in flight
     std::optional<http::TransferId> transfer;
     std::optional<UvHandle<uv_timer_t>> timer; // the next attempt's; closed with the call
 };
@@ -86,10 +86,13 @@ CallId Sender::send(S3Call call, std::function<void(S3Result<http::HttpResponse>
     owned->call = std::move(call);
     owned->done = std::move(done);
     Call& added = *m_calls.emplace(id, std::move(owned)).first->second;
-    if (added.call.body || added.call.body_file) {
+    const bool has_body = added.call.body || added.call.body_file;
+    if (!has_body) {
+        added.call.payload_sha256 = std::string(k_empty_payload_sha256);
+    }
+    if (has_body && (added.call.payload_sha256.empty() || added.call.content_md5)) {
         hash_body(added);
     } else {
-        added.payload_sha256 = std::string(k_empty_payload_sha256);
         schedule(added, std::chrono::milliseconds(0));
     }
     return id;
@@ -99,9 +102,10 @@ void Sender::hash_body(Call& call) {
     auto hashes = std::make_shared<Result<PayloadHashes>>(failure("not hashed"));
     run_on_worker(
         m_loop,
-        [hashes, body = call.call.body, file = call.call.body_file] {
-            *hashes = body ? hash_payload(*body)
-                           : hash_file_range(file->path, file->offset, file->length);
+        [hashes, body = call.call.body, file = call.call.body_file,
+         with_md5 = call.call.content_md5 ? WithMd5::yes : WithMd5::no] {
+            *hashes = body ? hash_payload(*body, with_md5)
+                           : hash_file_range(file->path, file->offset, file->length, with_md5);
         },
         [weak = weak_from_this(), id = call.id, hashes] {
             const auto self = weak.lock();
@@ -118,8 +122,10 @@ void Sender::hash_body(Call& call) {
                                              "cannot hash the body: " + hashes->message()));
                 return;
             }
-            hashed.payload_sha256 = (*hashes)->sha256_hex;
-            hashed.call.headers.emplace_back("Content-MD5", (*hashes)->md5_base64);
+            hashed.call.payload_sha256 = (*hashes)->sha256_hex;
+            if (hashed.call.content_md5) {
+                hashed.call.headers.emplace_back("Content-MD5", (*hashes)->md5_base64);
+            }
             self->attempt(id);
         });
 }
@@ -175,7 +181,7 @@ void Sender::attempt(CallId id) {
     request.path = address->path;
     request.query = call.call.query;
     request.headers = headers;
-    request.payload_hash = call.payload_sha256;
+    request.payload_hash = call.call.payload_sha256;
     SigningContext context;
     context.credentials = {m_settings.access_key, m_settings.secret_key, ""};
     context.region = m_settings.region;
@@ -199,6 +205,7 @@ void Sender::attempt(CallId id) {
     sent.body_file = call.call.body_file;
     sent.response_file = call.call.response_file;
     sent.timeouts = m_settings.timeouts;
+    call.attempt_started = std::chrono::steady_clock::now();
     auto started = m_http->start(std::move(sent), [this, id](http::HttpResponse response) {
         on_response(id, std::move(response));
     });
@@ -217,6 +224,17 @@ void Sender::on_response(CallId id, http::HttpResponse response) {
     }
     Call& call = *found->second;
     call.transfer.reset();
+    if (log::enabled(log::Level::debug)) {
+        const auto took = std::chrono::steady_clock::now() - call.attempt_started;
+        log::debug(
+            "S3 attempt ended",
+            {{"operation", call.call.operation},
+             {"target", call.call.key.empty() ? m_settings.bucket : call.call.key},
+             {"status", std::to_string(response.status)},
+             {"attempt", std::to_string(call.attempts)},
+             {"ms", std::to_string(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(took).count())}});
+    }
     const bool answered =
         response.failure == http::Failure::none && response.status >= 200 && response.status < 300;
     if (answered && !(call.call.error_in_ok_body && parse_error(response.body))) {

@@ -29,10 +29,16 @@ struct S3Call {
     bool on_bucket = false;
     NameValues query;   // decoded names and values
     NameValues headers; // signed and sent: Range, Content-Type, …
-    // The body, from memory or from a file range. Its SHA-256 (x-amz-content-sha256) and
-    // MD5 (Content-MD5) are computed on a worker before the first attempt.
+    // The body, from memory or from a file range. Its SHA-256 is computed on a worker
+    // before the first attempt and signed as x-amz-content-sha256, so S3 refuses a body
+    // changed on the way; that is the body's integrity check.
     std::shared_ptr<const std::string> body;
     std::optional<http::FileSlice> body_file;
+    // The body's hex SHA-256 when the caller already computed it (on a worker); the
+    // sender then sends at once instead of hashing the body itself.
+    std::string payload_sha256;
+    // Also send Content-MD5: only for operations whose API demands it (DeleteObjects).
+    bool content_md5 = false;
     std::string response_file; // a 2xx body goes to this file instead of memory
     // CompleteMultipartUpload can answer 200 with an <Error> body; then it is an error.
     bool error_in_ok_body = false;
@@ -57,7 +63,7 @@ inline S3Call bucket_call(std::string operation, std::string method) {
 }
 
 // Runs before each attempt is signed, with the operation, the attempt number (from 1) and
-// the headers about to be signed and sent. Tests count attempts and corrupt Content-MD5.
+// the headers about to be signed and sent. Tests count attempts and read what is sent.
 using AttemptHook =
     std::function<void(const std::string& operation, int attempt, NameValues& headers)>;
 

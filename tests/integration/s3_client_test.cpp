@@ -5,6 +5,7 @@
 #include "core/base/hashing.hpp"
 #include "core/base/loop.hpp"
 #include "core/s3/client.hpp"
+#include "core/s3/xml.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/s3_server.hpp"
 #include "tests/support/scripted_http_peer.hpp"
@@ -378,25 +379,34 @@ TEST_F(S3ClientTest, MissingKeyIsNotFoundAndLeavesNoFile) {
     EXPECT_TRUE(std::filesystem::is_empty(folder)) << "no file and no temporary file is left";
 }
 
-// The client's half of "corruption in transit is refused": every PutObject
-// carries the body's MD5. The server's half (400 BadDigest on a mismatch) is
-// AWS's and MinIO's; s3rver 3 stores the body without comparing, so it is not
-// observable here.
-TEST_F(S3ClientTest, SendsTheBodysMd5) {
+// The client's half of "corruption in transit is refused": every body's SHA-256 is signed
+// as x-amz-content-sha256, which AWS and MinIO compare with what arrived
+// (XAmzContentSHA256Mismatch); Content-MD5, a second pass over the bytes, goes only where
+// S3's API demands it (DeleteObjects). s3rver 3 compares neither, so the server's half is
+// not observable here.
+TEST_F(S3ClientTest, SignsEveryBodysSha256AndSendsMd5OnlyWhereDemanded) {
     connect();
     create_bucket();
     const std::string body = "chunk bytes";
-    std::string sent_md5;
-    m_client->set_attempt_hook([&](const std::string& operation, int, NameValues& headers) {
-        for (const auto& [name, value] : headers) {
-            if (operation == "PutObject" && name == "Content-MD5") {
-                sent_md5 = value;
+    std::map<std::string, NameValues> sent;
+    m_client->set_attempt_hook(
+        [&](const std::string& operation, int, NameValues& headers) { sent[operation] = headers; });
+    auto put = run<PutReport>([&](auto done) { m_client->put_object("sums", body, done); });
+    ASSERT_TRUE(put) << put.error().text();
+    auto deleted = run<DeleteReport>([&](auto done) { m_client->delete_objects({"sums"}, done); });
+    ASSERT_TRUE(deleted) << deleted.error().text();
+    const auto values = [](const NameValues& headers, const std::string& name) {
+        std::vector<std::string> found;
+        for (const auto& [header, value] : headers) {
+            if (header == name) {
+                found.push_back(value);
             }
         }
-    });
-    auto put = run<PutReport>([&](auto done) { m_client->put_object("md5", body, done); });
-    ASSERT_TRUE(put) << put.error().text();
-    EXPECT_EQ(sent_md5, base64(*md5(body)));
+        return found;
+    };
+    EXPECT_TRUE(values(sent["PutObject"], "Content-MD5").empty());
+    EXPECT_EQ(values(sent["DeleteObjects"], "Content-MD5"),
+              std::vector<std::string>{base64(*md5(delete_objects_xml({"sums"})))});
 }
 
 TEST_F(S3ClientTest, ClosingMidUploadCancelsAndTheLoopCloses) {
@@ -519,8 +529,8 @@ TEST_F(LoopTest, ServerErrorsAndThrottlingAreRetriedUntilTheyPass) {
     ASSERT_EQ(peer.requests().size(), 4u);
     for (const std::string& request : peer.requests()) {
         EXPECT_EQ(request.substr(0, request.find("\r\n")), "PUT /ov2ha-test/rec/0001.mp4 HTTP/1.1");
-        EXPECT_EQ(header_value(request, "Content-MD5"), base64(*md5(body)));
         EXPECT_EQ(header_value(request, "x-amz-content-sha256"), hex_sha256(body));
+        EXPECT_EQ(header_value(request, "Content-MD5"), "") << "the signed SHA-256 suffices";
         EXPECT_EQ(header_value(request, "Authorization").rfind("AWS4-HMAC-SHA256 ", 0), 0u);
     }
 }
@@ -564,7 +574,8 @@ TEST_F(LoopTest, CompleteMultipartUploadErrorInsideA200IsRetried) {
     ASSERT_TRUE(m_client);
     test::TempDir folder;
     const std::string file = folder / "big";
-    ASSERT_TRUE(write_file_atomically(file, random_bytes(6 * k_mib, 5)));
+    const std::string content = random_bytes(6 * k_mib, 5);
+    ASSERT_TRUE(write_file_atomically(file, content));
     auto put = run<PutReport>([&](auto done) { m_client->put_file("big", file, done); });
     ASSERT_TRUE(put) << put.error().text();
     EXPECT_EQ(put->etag, "whole-2");
@@ -573,6 +584,11 @@ TEST_F(LoopTest, CompleteMultipartUploadErrorInsideA200IsRetried) {
     ASSERT_EQ(requests.size(), 5u);
     EXPECT_EQ(requests[1].substr(0, requests[1].find("\r\n")),
               "PUT /ov2ha-test/big?partNumber=1&uploadId=UP-1 HTTP/1.1");
+    // Each part is hashed ahead of sending; the signed digest is that part's own.
+    EXPECT_EQ(header_value(requests[1], "x-amz-content-sha256"),
+              hex_sha256(content.substr(0, 5 * k_mib)));
+    EXPECT_EQ(header_value(requests[2], "x-amz-content-sha256"),
+              hex_sha256(content.substr(5 * k_mib)));
     EXPECT_EQ(body_of_request(requests[3]),
               "<?xml version=\"1.0\"?><CompleteMultipartUpload "
               "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Part><PartNumber>1</PartNumber>"
