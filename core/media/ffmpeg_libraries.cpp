@@ -88,10 +88,11 @@ Result<Handles> open_each(std::span<const FfmpegLibrary> libraries) {
         const std::string soname = soname_of(library);
         void* handle = dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (handle == nullptr) {
-            const char* reason = dlerror();
+            // Copied before dlclose: the loader frees its message on the next call.
+            const char* message = dlerror();
+            const std::string reason = message != nullptr ? message : "no reason given";
             close_each(handles);
-            return failure("cannot load FFmpeg's " + soname + " (" +
-                           (reason != nullptr ? reason : "no reason given") +
+            return failure("cannot load FFmpeg's " + soname + " (" + reason +
                            "); recording and joining need it: install it with `apt install " +
                            package_of(library) + "`");
         }
