@@ -898,5 +898,32 @@ TEST_F(JoinWriting, UnfinishedWriterRemovesItsFile) {
     EXPECT_EQ(hidden_files(m_dir.path()), std::vector<std::string>{});
 }
 
+TEST_F(JoinWriting, AWriterOnAFullDiskRemovesItsFileAsSoonAsAWriteFails) {
+    ASSERT_EQ(make_test_chunks(m_dir / "chunks", {}).size(), 3U);
+    const auto listed = listed_chunks();
+    std::unique_ptr<SmallDisk> disk;
+    OV2HA_MOUNT_SMALL_DISK(disk, 4 * std::filesystem::file_size(listed.at(0).path) * 3);
+    std::filesystem::create_directories(*disk / "out");
+    const std::string temporary = *disk / "out/.out.mp4.live";
+    auto writer = media::JoinWriter::create(temporary);
+    ASSERT_TRUE(writer) << writer.message();
+    ASSERT_TRUE((*writer)->append(listed[0]));
+    ASSERT_TRUE(disk->fill(0));
+    Status written = success();
+    for (size_t i = 1; i < listed.size() && written; ++i) {
+        written = (*writer)->append(listed[i]);
+    }
+    std::string error = written ? "" : written.message();
+    if (written) {
+        auto finished = (*writer)->finish(*disk / "out/out.mp4");
+        ASSERT_FALSE(finished) << "the disk was full";
+        error = finished.message();
+    }
+    EXPECT_NE(error.find("No space left on device"), std::string::npos) << error;
+    // The writer still exists (a live join keeps it to the end): its file must not.
+    EXPECT_EQ(hidden_files(*disk / "out"), std::vector<std::string>{});
+    EXPECT_FALSE(std::filesystem::exists(*disk / "out/out.mp4"));
+}
+
 } // namespace
 } // namespace ov2ha::test
