@@ -306,7 +306,12 @@ void ChunkShipper::on_committed(std::vector<Uploaded> batch, const CommitWork& w
             continue;
         }
         if (!work.written) {
-            on_failure(uploaded.item, work.written.message());
+            // Not "the upload failed": S3 has it, but only a durable journal line confirms
+            // it, so it is sent again once the journal can be written.
+            on_failure(uploaded.item,
+                       "uploaded, but its upload journal line cannot be written, so it is sent "
+                       "again: " +
+                           work.written.message());
             continue;
         }
         m_index.add({uploaded.item.name, uploaded.stamp, uploaded.item.key, uploaded.report.etag});

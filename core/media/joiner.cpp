@@ -703,6 +703,8 @@ struct JoinWriter::State {
     Status write_packet(AVFormatContext* input, const ChunkPlan& plan, AVPacket& packet,
                         ChunkClock& clock, ChunkOutcome& outcome);
     Result<JoinReport> finish(const std::string& output_path);
+    // Closes the output and removes the temporary file unless finish() renamed it.
+    void discard();
 };
 
 // Opens one chunk, chooses the output streams when it is the first readable
@@ -918,11 +920,16 @@ Result<JoinReport> JoinWriter::State::finish(const std::string& output_path) {
 
 JoinWriter::JoinWriter(std::unique_ptr<State> state) : m_state(std::move(state)) {}
 
-JoinWriter::~JoinWriter() {
-    m_state->output.reset();
-    if (m_state->file_created && !m_state->renamed) {
-        ::unlink(m_state->temporary_path.c_str());
+void JoinWriter::State::discard() {
+    output.reset();
+    if (file_created && !renamed) {
+        ::unlink(temporary_path.c_str());
+        file_created = false;
     }
+}
+
+JoinWriter::~JoinWriter() {
+    m_state->discard();
 }
 
 Result<std::unique_ptr<JoinWriter>> JoinWriter::create(std::string temporary_path) {
@@ -943,7 +950,9 @@ Status JoinWriter::append(const chunks::ChunkFile& chunk, const std::atomic<bool
     }
     auto copied = state.copy(chunk.path, state.report.chunks.back(), cancel);
     if (!copied) {
+        // The half-written file is worthless now; on a full disk its space is needed at once.
         state.unusable = copied.message();
+        state.discard();
     }
     return copied;
 }
@@ -959,6 +968,9 @@ Result<JoinReport> JoinWriter::finish(const std::string& output_path) {
     }
     auto finished = state.finish(output_path);
     state.unusable = finished ? "the join is already finished" : finished.message();
+    if (!finished) {
+        state.discard();
+    }
     return finished;
 }
 

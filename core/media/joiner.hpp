@@ -53,7 +53,8 @@ struct JoinReport {
 class JoinWriter {
   public:
     // Starts a join that writes into `temporary_path` (created lazily at the
-    // first readable chunk, removed by the destructor unless finish() renamed it).
+    // first readable chunk; removed as soon as an append() or finish() fails,
+    // else by the destructor, unless finish() renamed it).
     static Result<std::unique_ptr<JoinWriter>> create(std::string temporary_path);
     ~JoinWriter();
     JoinWriter(const JoinWriter&) = delete;

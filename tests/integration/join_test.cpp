@@ -2,13 +2,14 @@
 // the moov move on files made by the ffmpeg CLI, judged by ffprobe and ffmpeg:
 // durations, streams, silent decoding, moov placement on file systems that
 // insert room and on one that does not (tmpfs), truncated and garbage chunks,
-// numeric order, the .info, report and thumbnail.
+// numeric order, the .info, report and thumbnail, and an output disk that fills up.
 #include "core/chunks/chunk_folder.hpp"
 #include "core/media/joiner.hpp"
 #include "core/media/mp4_moov.hpp"
 #include "core/media/thumbnail.hpp"
 #include "tests/support/media_tools.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/small_disk.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -22,6 +23,8 @@
 #include <gtest/gtest.h>
 #include <linux/falloc.h>
 #include <linux/magic.h>
+#include <map>
+#include <memory>
 #include <rapidjson/document.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -361,6 +364,38 @@ TEST_F(Join, OnlyGarbageExitsOneAndLeavesNothingBehind) {
         << result.err;
     EXPECT_FALSE(std::filesystem::exists(m_dir / "out.mp4"));
     EXPECT_EQ(hidden_files(m_dir.path()), std::vector<std::string>{});
+}
+
+TEST_F(Join, AFullOutputDiskExitsOneNamingThePathAndLeavesNothingBehind) {
+    const auto chunks = make_test_chunks(m_dir / "chunks", {});
+    ASSERT_EQ(chunks.size(), 3U);
+    std::map<std::string, std::string> sources;
+    std::uint64_t source_bytes = 0;
+    for (const auto& chunk : chunks) {
+        sources[chunk] = slurp(chunk);
+        source_bytes += sources[chunk].size();
+    }
+    std::unique_ptr<SmallDisk> disk;
+    OV2HA_MOUNT_SMALL_DISK(disk, 4 * source_bytes);
+    const std::string out_folder = *disk / "out";
+    std::filesystem::create_directories(out_folder);
+    // No room at all; room for half the media; room for the media but not for the copy
+    // that puts the moov in front on a tmpfs.
+    for (const std::uint64_t room : {std::uint64_t{0}, source_bytes / 2, source_bytes * 3 / 2}) {
+        SCOPED_TRACE("free bytes: " + std::to_string(room));
+        ASSERT_TRUE(disk->fill(room));
+        const std::string out = out_folder + "/out.mp4";
+        const auto result = join({m_dir / "chunks", "-o", out});
+        EXPECT_EQ(result.exit_code, 1) << result.err;
+        EXPECT_NE(result.err.find(out_folder + "/"), std::string::npos) << result.err;
+        EXPECT_NE(result.err.find("No space left on device"), std::string::npos) << result.err;
+        EXPECT_FALSE(std::filesystem::exists(out));
+        EXPECT_EQ(hidden_files(out_folder), std::vector<std::string>{});
+        disk->free_space();
+    }
+    for (const auto& [chunk, bytes] : sources) {
+        EXPECT_EQ(slurp(chunk), bytes) << chunk << " must stay as it was";
+    }
 }
 
 TEST_F(Join, DefaultOutputIsWhereOpenViduLooks) {
@@ -861,6 +896,33 @@ TEST_F(JoinWriting, UnfinishedWriterRemovesItsFile) {
         EXPECT_TRUE(std::filesystem::exists(temporary));
     }
     EXPECT_EQ(hidden_files(m_dir.path()), std::vector<std::string>{});
+}
+
+TEST_F(JoinWriting, AWriterOnAFullDiskRemovesItsFileAsSoonAsAWriteFails) {
+    ASSERT_EQ(make_test_chunks(m_dir / "chunks", {}).size(), 3U);
+    const auto listed = listed_chunks();
+    std::unique_ptr<SmallDisk> disk;
+    OV2HA_MOUNT_SMALL_DISK(disk, 4 * std::filesystem::file_size(listed.at(0).path) * 3);
+    std::filesystem::create_directories(*disk / "out");
+    const std::string temporary = *disk / "out/.out.mp4.live";
+    auto writer = media::JoinWriter::create(temporary);
+    ASSERT_TRUE(writer) << writer.message();
+    ASSERT_TRUE((*writer)->append(listed[0]));
+    ASSERT_TRUE(disk->fill(0));
+    Status written = success();
+    for (size_t i = 1; i < listed.size() && written; ++i) {
+        written = (*writer)->append(listed[i]);
+    }
+    std::string error = written ? "" : written.message();
+    if (written) {
+        auto finished = (*writer)->finish(*disk / "out/out.mp4");
+        ASSERT_FALSE(finished) << "the disk was full";
+        error = finished.message();
+    }
+    EXPECT_NE(error.find("No space left on device"), std::string::npos) << error;
+    // The writer still exists (a live join keeps it to the end): its file must not.
+    EXPECT_EQ(hidden_files(*disk / "out"), std::vector<std::string>{});
+    EXPECT_FALSE(std::filesystem::exists(*disk / "out/out.mp4"));
 }
 
 } // namespace

@@ -1,15 +1,18 @@
 // `ov2ha record` with HA_RECORDING_STORAGE=s3 against a real S3 server (s3rver): every
 // chunk in the bucket at stop under <VIDEO_ID>/chunks/, numbering after the bucket's
-// chunks, and a stop that still finishes locally, in time, when S3 is unreachable.
+// chunks, a stop that still finishes locally, in time, when S3 is unreachable, and a local
+// disk that fills up.
 #include "core/chunks/upload_journal.hpp"
 #include "tests/support/media_tools.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/s3_bucket.hpp"
 #include "tests/support/s3_server.hpp"
+#include "tests/support/small_disk.hpp"
 
 #include <chrono>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <iterator>
 #include <map>
 
 namespace ov2ha::test {
@@ -24,7 +27,7 @@ class RecordS3Test : public ::testing::Test {
   protected:
     void SetUp() override {
         OV2HA_REQUIRE_PROGRAM("ffprobe");
-        fs::create_directories(m_dir / "recordings");
+        fs::create_directories(m_recordings);
     }
 
     // Records `seconds` of lavfi test input in 1-second chunks with the given environment.
@@ -33,7 +36,7 @@ class RecordS3Test : public ::testing::Test {
                      std::vector<std::string> extra = {}) const {
         std::vector<std::string> argv{
             ov2ha_binary(),      "record",
-            "--recordings-dir",  m_dir / "recordings",
+            "--recordings-dir",  m_recordings,
             "--video-id",        video_id,
             "--stop-file",       m_dir / "stop",
             "--video-input",     "lavfi:testsrc2=size=320x240:rate=25",
@@ -48,7 +51,7 @@ class RecordS3Test : public ::testing::Test {
     }
 
     std::string chunk_folder(const std::string& video_id) const {
-        return m_dir / ("recordings/" + video_id + "/chunks");
+        return m_recordings + "/" + video_id + "/chunks";
     }
 
     // The local chunk files by name, with their bytes.
@@ -64,6 +67,7 @@ class RecordS3Test : public ::testing::Test {
     }
 
     TempDir m_dir;
+    std::string m_recordings = m_dir / "recordings"; // --recordings-dir
 };
 
 TEST_F(RecordS3Test, EveryChunkIsInTheBucketAtStopAndNumberingFollowsTheBucket) {
@@ -119,6 +123,41 @@ TEST_F(RecordS3Test, UnreachableS3StillFinishesLocallyWithinTheStopWait) {
         chunks::parse_journal(slurp(chunk_folder("rec_down") + "/" + chunks::k_journal_file_name))
             .entries.empty());
     EXPECT_GT(probe_duration(m_dir / "recordings/rec_down/rec_down.mp4"), 2.0);
+}
+
+TEST_F(RecordS3Test, AFullLocalDiskLosesNoClosedChunk) {
+    std::unique_ptr<S3Server> server;
+    OV2HA_START_S3_SERVER(server);
+    BucketProbe probe(server->settings(k_bucket));
+    ASSERT_TRUE(probe.create_bucket());
+    std::unique_ptr<SmallDisk> disk;
+    OV2HA_MOUNT_SMALL_DISK(disk, 8 << 20);
+    m_recordings = *disk / "recordings";
+    fs::create_directories(m_recordings);
+    // Room for a few one-second chunks and the live join's copy of them.
+    ASSERT_TRUE(disk->fill(400 << 10));
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = record("rec_full", 60, server->environment(),
+                               {"--stop-wait-seconds", "3", "--retry-max-seconds", "1"});
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << result.err;
+    EXPECT_NE(result.err.find(chunk_folder("rec_full") + "/"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("No space left on device"), std::string::npos) << result.err;
+
+    const auto local = local_chunks("rec_full");
+    ASSERT_GE(local.size(), 2u) << result.err;
+    auto listed = probe.list("rec_full/chunks/");
+    ASSERT_TRUE(listed) << listed.error().text();
+    std::map<std::string, std::string> etags;
+    for (const auto& object : *listed) {
+        etags[object.key] = object.etag;
+    }
+    // Every chunk but the one the disk filled during was closed whole and is in the bucket.
+    for (auto chunk = local.begin(); std::next(chunk) != local.end(); ++chunk) {
+        EXPECT_EQ(etags["rec_full/chunks/" + chunk->first], md5_hex(chunk->second))
+            << chunk->first << "\n"
+            << result.err;
+    }
 }
 
 TEST_F(RecordS3Test, AMissingBucketInS3ModeIsASettingError) {

@@ -1,7 +1,10 @@
-// `ov2ha record` end to end with lavfi inputs; ffprobe/ffmpeg only judge.
+// `ov2ha record` end to end with lavfi inputs, on a roomy disk and on one that fills up;
+// ffprobe/ffmpeg only judge.
 #include "tests/support/media_tools.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/small_disk.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -36,7 +39,7 @@ class RecordTest : public ::testing::Test {
                                          const std::string& chunk_seconds = "2",
                                          const std::string& video_input = k_video) const {
         std::vector<std::string> args{
-            ov2ha_binary(),  "record",    "--recordings-dir",  m_dir / "recordings",
+            ov2ha_binary(),  "record",    "--recordings-dir",  m_recordings,
             "--video-id",    video_id,    "--stop-file",       m_dir / "stop",
             "--video-input", video_input, "--audio-input",     k_audio,
             "--resolution",  "320x240",   "--chunk-time-size", chunk_seconds};
@@ -45,12 +48,13 @@ class RecordTest : public ::testing::Test {
     }
 
     std::string recording(const std::string& video_id, const std::string& name) const {
-        return m_dir / ("recordings/" + video_id + "/" + name);
+        return m_recordings + "/" + video_id + "/" + name;
     }
 
     void write_stop_q() const { std::ofstream(m_dir / "stop") << "q\n"; }
 
     TempDir m_dir;
+    std::string m_recordings = m_dir / "recordings"; // --recordings-dir
 };
 
 rapidjson::Document parse_json_file(const std::string& path) {
@@ -222,6 +226,44 @@ TEST_F(RecordTest, UnopenableInputFailsFastInWords) {
     EXPECT_NE(result.err.find("no_such_filter_anywhere"), std::string::npos) << result.err;
     auto json = parse_json_file(recording("rec_bad", ".recording.rec_bad"));
     EXPECT_STREQ(json["status"].GetString(), "failed");
+}
+
+TEST_F(RecordTest, AFullDiskEndsTheRecordingInWordsAndKeepsTheClosedChunks) {
+    std::unique_ptr<SmallDisk> disk;
+    OV2HA_MOUNT_SMALL_DISK(disk, 8 << 20);
+    m_recordings = *disk / "recordings";
+    fs::create_directories(m_recordings);
+    // Room for a few one-second chunks and the live join's copy of them.
+    ASSERT_TRUE(disk->fill(400 << 10));
+    const auto started = std::chrono::steady_clock::now();
+    Background recorder(record_args("rec_full", {"--max-duration", "60"}, "1"), {},
+                        m_dir / "logs1");
+    const int code = recorder.wait(30);
+    const std::string log = recorder.stderr_text();
+    ASSERT_EQ(code, 1) << log;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << log;
+    const std::string chunk_folder = recording("rec_full", "chunks");
+    EXPECT_NE(log.find(chunk_folder + "/"), std::string::npos) << log;
+    EXPECT_NE(log.find("No space left on device"), std::string::npos) << log;
+
+    std::vector<std::string> chunks;
+    for (const auto& entry : fs::directory_iterator(chunk_folder)) {
+        chunks.push_back(entry.path().string());
+    }
+    std::sort(chunks.begin(), chunks.end());
+    ASSERT_GE(chunks.size(), 2u) << log;
+    // Every chunk closed before the disk filled is whole; the one it filled during keeps
+    // what reached the disk.
+    for (size_t i = 0; i + 1 < chunks.size(); ++i) {
+        EXPECT_EQ(decode_complaints(chunks[i]), "") << chunks[i];
+        EXPECT_GT(probe_duration(chunks[i]), 0.5) << chunks[i];
+    }
+    EXPECT_EQ(hidden_files(chunk_folder), std::vector<std::string>{});
+    EXPECT_EQ(hidden_files(recording("rec_full", "")),
+              std::vector<std::string>{".recording.rec_full"});
+    // The failed join's temporary file is gone, so .recording had room to say "failed".
+    auto json = parse_json_file(recording("rec_full", ".recording.rec_full"));
+    EXPECT_STREQ(json["status"].GetString(), "failed") << log;
 }
 
 } // namespace

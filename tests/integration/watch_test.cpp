@@ -1,12 +1,14 @@
 // `ov2ha watch` end to end against a real S3 server (s3rver): ffmpeg's segmenter as the
 // writer, an S3 outage in the middle, a restart over its own journal, a stop while S3 is
-// unreachable, and deletion after upload. The log's "uploaded" lines count the uploads.
+// unreachable, deletion after upload, and a disk too full for the journal. The log's
+// "uploaded" lines count the uploads.
 #include "core/base/files.hpp"
 #include "core/chunks/upload_journal.hpp"
 #include "tests/support/media_tools.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/s3_bucket.hpp"
 #include "tests/support/s3_server.hpp"
+#include "tests/support/small_disk.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -63,7 +65,7 @@ class WatchTest : public ::testing::Test {
         BucketProbe probe(m_server->settings(k_bucket));
         auto created = probe.create_bucket();
         ASSERT_TRUE(created) << created.error().text();
-        fs::create_directories(m_dir / "chunks");
+        fs::create_directories(chunks());
     }
 
     // `ov2ha watch` on the chunk folder into s3://watched/cam, logging to logs<run>.
@@ -85,8 +87,8 @@ class WatchTest : public ::testing::Test {
         return process;
     }
 
-    std::string chunks() const { return m_dir / "chunks"; }
-    std::string chunk(const std::string& name) const { return m_dir / ("chunks/" + name); }
+    std::string chunks() const { return m_chunks; }
+    std::string chunk(const std::string& name) const { return m_chunks + "/" + name; }
 
     // Writes a chunk the way a recorder does: opened, written in pieces, closed.
     std::string write_chunk(const std::string& name, std::uint64_t seed) {
@@ -129,6 +131,7 @@ class WatchTest : public ::testing::Test {
 
     std::unique_ptr<S3Server> m_server;
     TempDir m_dir;
+    std::string m_chunks = m_dir / "chunks"; // the watched folder
     std::map<std::string, std::string> m_written;
 };
 
@@ -285,6 +288,49 @@ TEST_F(WatchTest, DeleteAfterUploadRemovesOnlyConfirmedChunks) {
     expect_bucket_holds_what_was_written();
     watcher->signal(SIGTERM);
     EXPECT_EQ(watcher->wait(10), 0) << watcher->stderr_text();
+}
+
+TEST_F(WatchTest, AJournalOnAFullDiskKeepsTheChunkUntilItsConfirmationIsDurable) {
+    std::unique_ptr<SmallDisk> disk;
+    OV2HA_MOUNT_SMALL_DISK(disk, 2 << 20);
+    m_chunks = *disk / "chunks";
+    fs::create_directories(m_chunks);
+    auto watcher =
+        watch({"--stable-seconds", "30", "--retry-max-seconds", "1", "--delete-after-upload"});
+    // The chunk is written under a hidden name, which is not shipped, and renamed into
+    // place once it has taken the last free byte: its upload works, its journal line cannot.
+    const std::string bytes = random_bytes(300'000, 1);
+    std::ofstream(chunk(".0001.mp4.part"), std::ios::binary) << bytes;
+    ASSERT_TRUE(disk->fill(0));
+    fs::rename(chunk(".0001.mp4.part"), chunk("0001.mp4"));
+    m_written["0001.mp4"] = bytes;
+    const std::string journal = chunk(chunks::k_journal_file_name);
+    ASSERT_TRUE(eventually(
+        [&] { return watcher->stderr_text().find("No space left on device") != std::string::npos; },
+        10s))
+        << watcher->stderr_text();
+    std::this_thread::sleep_for(2s); // a few retries more, all failing
+    const std::string log = watcher->stderr_text();
+    EXPECT_NE(log.find("uploaded, but its upload journal line cannot be written, so it is sent "
+                       "again: cannot append to upload journal " +
+                       journal + ": No space left on device"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(slurp(chunk("0001.mp4")), bytes) << "deleted before its confirmation was durable";
+    EXPECT_TRUE(journaled().empty());
+    EXPECT_TRUE(uploads_in(log).empty()) << log;
+
+    disk->free_space();
+    ASSERT_TRUE(eventually([&] { return journaled().size() == 1; }, 10s)) << watcher->stderr_text();
+    ASSERT_TRUE(eventually([&] { return !fs::exists(chunk("0001.mp4")); }, 5s));
+    write_chunk("0002.mp4", 2);
+    ASSERT_TRUE(eventually([&] { return !fs::exists(chunk("0002.mp4")); }, 10s))
+        << watcher->stderr_text();
+    EXPECT_EQ(journaled(), (std::vector<std::string>{"0001.mp4", "0002.mp4"}));
+    expect_bucket_holds_what_was_written();
+    watcher->signal(SIGTERM);
+    EXPECT_EQ(watcher->wait(10), 0) << watcher->stderr_text();
+    EXPECT_EQ(chunks::parse_journal(slurp(journal)).bad_lines, 0u);
 }
 
 TEST_F(WatchTest, BadArgumentsExitTwo) {
