@@ -84,6 +84,7 @@ class WatchRun {
         watching.scan_interval = std::chrono::seconds(config.integer("watch.scan_seconds"));
         m_watcher = std::make_unique<chunks::FolderWatcher>(
             m_loop, m_folder, watching, [this](const chunks::SeenFile& file) {
+                log::debug("file finished; queued for upload", {{"file", file.name}});
                 m_shipper->offer({(std::filesystem::path(m_folder) / file.name).string(),
                                   s3::key_under(m_destination.prefix, file.name), file.name});
             });

@@ -252,15 +252,17 @@ TEST_F(WatchTest, StoppingWhileS3IsUnreachableKeepsTheFilesAndExitsInTime) {
     const std::string closed = "http://127.0.0.1:" + std::to_string(free_loopback_port());
     auto watcher =
         watch({"--stable-seconds", "1", "--stop-wait-seconds", "2", "--retry-max-seconds", "1"}, 1,
-              {{"HA_AWS_S3_SERVICE_ENDPOINT", closed}});
+              {{"HA_AWS_S3_SERVICE_ENDPOINT", closed}, {"OV2HA_LOG_LEVEL", "debug"}});
     write_chunk("0001.mp4", 1);
     write_chunk("0002.mp4", 2);
+    // Both files seen and one upload tried, however slowly a loaded machine runs the watcher.
     ASSERT_TRUE(eventually(
         [&] {
-            return watcher->stderr_text().find("upload failed; the file stays on disk") !=
-                   std::string::npos;
+            const std::string log = watcher->stderr_text();
+            return log.find("upload failed; the file stays on disk") != std::string::npos &&
+                   log.find("queued for upload file=0002.mp4") != std::string::npos;
         },
-        5s))
+        15s))
         << watcher->stderr_text();
     const auto stopped = std::chrono::steady_clock::now();
     watcher->signal(SIGTERM);
