@@ -28,7 +28,8 @@ folder>, so `ov2ha upload /recordings/ses_1/chunks s3://rec/ses_1/chunks` stores
 s3://rec/ses_1/chunks/0001.mp4, ... Several files go up at once (--upload-parallelism);
 files above --multipart-threshold-mb go up in parts of --part-size-mb MiB, several parts at
 once (--part-parallelism). Every body's SHA-256 is signed, so the server refuses a body
-corrupted on the way. A progress bar is drawn on a terminal; a summary line (files, bytes,
+corrupted on the way (OV2HA_S3_CONTENT_MD5=true adds Content-MD5, which buckets with S3
+Object Lock retention demand). A progress bar is drawn on a terminal; a summary line (files, bytes,
 seconds, MB/s) ends the run.
 
 Where the bucket is and who signs: HA_AWS_S3_SERVICE_ENDPOINT (empty for AWS),

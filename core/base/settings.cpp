@@ -157,6 +157,9 @@ std::vector<SettingSpec> make_table() {
             "MiB per part of a multipart upload"),
         row("s3.part_parallelism", T::integer, "4", integer_between(1, 64), {},
             "--part-parallelism", "parts of one file uploaded at the same time"),
+        row("s3.content_md5", T::boolean, "false", boolean_word(), {}, "",
+            "also send Content-MD5 with every object and part (one more pass over the bytes); "
+            "buckets with S3 Object Lock retention refuse uploads without it"),
 
         // The HA controller as recorders reach it, and the credentials both sides use.
         row("controller.host", T::text, "", any_text(), {"HA_CONTROLLER_HOST"}, "",

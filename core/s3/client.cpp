@@ -190,6 +190,7 @@ void S3Client::put_object(std::string key, std::string bytes, S3Callback<PutRepo
     const std::uint64_t size = bytes.size();
     S3Call call = object_call("PutObject", "PUT", std::move(key));
     call.body = std::make_shared<const std::string>(std::move(bytes));
+    call.content_md5 = settings().content_md5;
     m_sender->send(std::move(call), [done = std::move(done), size](auto result) {
         if (!result) {
             done(std::move(result.error()));
@@ -220,6 +221,7 @@ void S3Client::put_file(std::string key, std::string path, S3Callback<PutReport>
             }
             S3Call call = object_call("PutObject", "PUT", std::move(key));
             call.body_file = http::FileSlice{std::move(path), 0, **size};
+            call.content_md5 = sender->settings().content_md5;
             sender->send(std::move(call), [done = std::move(done), bytes = **size](auto result) {
                 if (!result) {
                     done(std::move(result.error()));

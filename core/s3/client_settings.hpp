@@ -25,7 +25,10 @@ struct S3Settings {
     RetryPolicy retries;
     std::uint64_t multipart_threshold = 64 * k_mebibyte; // larger files go multipart
     std::uint64_t part_size = 8 * k_mebibyte;
-    int part_parallelism = 4;  // parts of one upload in flight at once
+    int part_parallelism = 4; // parts of one upload in flight at once
+    // Content-MD5 on PutObject and UploadPart besides the signed SHA-256: Object Lock
+    // buckets with a retention period refuse uploads without it.
+    bool content_md5 = false;
     int list_page_size = 1000; // max-keys per ListObjectsV2 page, 1 to 1000
     long max_host_connections = 16;
 };

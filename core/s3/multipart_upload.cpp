@@ -29,6 +29,7 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
         : m_sender(sender), m_loop(sender->loop()), m_bucket(sender->settings().bucket),
           m_key(std::move(key)), m_path(std::move(path)), m_size(size),
           m_parallelism(static_cast<size_t>(sender->settings().part_parallelism)),
+          m_with_md5(sender->settings().content_md5 ? WithMd5::yes : WithMd5::no),
           m_done(std::move(done)) {}
 
     void start(const std::shared_ptr<Sender>& sender) {
@@ -40,7 +41,7 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
         }
         m_parts = std::move(*parts);
         m_etags.resize(m_parts.size());
-        m_sha256.resize(m_parts.size());
+        m_digests.resize(m_parts.size());
         S3Call call = object_call("CreateMultipartUpload", "POST", m_key);
         call.query = {{"uploads", ""}};
         sender->send(std::move(call), [self = shared_from_this()](auto result) {
@@ -85,9 +86,8 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
         auto hashes = std::make_shared<Result<PayloadHashes>>(failure("not hashed"));
         run_on_worker(
             m_loop,
-            [hashes, path = m_path, offset = part.offset, length = part.length] {
-                *hashes = hash_file_range(path, offset, length, WithMd5::no);
-            },
+            [hashes, path = m_path, offset = part.offset, length = part.length,
+             with_md5 = m_with_md5] { *hashes = hash_file_range(path, offset, length, with_md5); },
             [self = shared_from_this(), index, hashes] { self->on_part_hashed(index, *hashes); });
     }
 
@@ -97,7 +97,7 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
                        "cannot hash part " + std::to_string(m_parts[index].number) + ": " +
                            hashes.message()));
         } else {
-            m_sha256[index] = hashes->sha256_hex;
+            m_digests[index] = *hashes;
         }
         advance();
     }
@@ -121,7 +121,7 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
         }
         while (!m_error && !m_finished && !m_upload_id.empty() &&
                m_in_flight.size() < m_parallelism && m_next < m_parts.size() &&
-               !m_sha256[m_next].empty()) {
+               !m_digests[m_next].sha256_hex.empty()) {
             upload_part(m_next++);
         }
         hash_ahead();
@@ -137,7 +137,9 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
         S3Call call = object_call("UploadPart", "PUT", m_key);
         call.query = {{"partNumber", std::to_string(part.number)}, {"uploadId", m_upload_id}};
         call.body_file = http::FileSlice{m_path, part.offset, part.length};
-        call.payload_sha256 = std::move(m_sha256[index]);
+        call.payload_sha256 = std::move(m_digests[index].sha256_hex);
+        call.payload_md5 = std::move(m_digests[index].md5_base64);
+        call.content_md5 = m_with_md5 == WithMd5::yes;
         m_in_flight[index] = 0;
         const CallId id =
             sender->send(std::move(call), [self = shared_from_this(), index](auto result) {
@@ -252,10 +254,11 @@ class MultipartUpload : public std::enable_shared_from_this<MultipartUpload> {
     std::string m_path;
     std::uint64_t m_size;
     size_t m_parallelism;
+    WithMd5 m_with_md5;
     std::function<void(S3Result<PutReport>)> m_done;
     std::vector<PartPlan> m_parts;
-    std::vector<std::string> m_etags;  // by part index, as UploadPart returned them
-    std::vector<std::string> m_sha256; // by part index, hex, from hashed until sent
+    std::vector<std::string> m_etags;     // by part index, as UploadPart returned them
+    std::vector<PayloadHashes> m_digests; // by part index, from hashed until sent
     std::string m_upload_id;
     size_t m_next_hash = 0; // the next part to hash
     size_t m_next = 0;      // the next part to send

@@ -90,11 +90,15 @@ CallId Sender::send(S3Call call, std::function<void(S3Result<http::HttpResponse>
     if (!has_body) {
         added.call.payload_sha256 = std::string(k_empty_payload_sha256);
     }
-    if (has_body && (added.call.payload_sha256.empty() || added.call.content_md5)) {
+    const bool md5_missing = added.call.content_md5 && added.call.payload_md5.empty();
+    if (has_body && (added.call.payload_sha256.empty() || md5_missing)) {
         hash_body(added);
-    } else {
-        schedule(added, std::chrono::milliseconds(0));
+        return id;
     }
+    if (added.call.content_md5) {
+        added.call.headers.emplace_back("Content-MD5", added.call.payload_md5);
+    }
+    schedule(added, std::chrono::milliseconds(0));
     return id;
 }
 

@@ -37,8 +37,11 @@ struct S3Call {
     // The body's hex SHA-256 when the caller already computed it (on a worker); the
     // sender then sends at once instead of hashing the body itself.
     std::string payload_sha256;
-    // Also send Content-MD5: only for operations whose API demands it (DeleteObjects).
+    // Also send Content-MD5: for operations whose API demands it (DeleteObjects), and for
+    // uploads when S3Settings::content_md5 asks.
     bool content_md5 = false;
+    // The body's base64 MD5 when the caller already computed it beside payload_sha256.
+    std::string payload_md5;
     std::string response_file; // a 2xx body goes to this file instead of memory
     // CompleteMultipartUpload can answer 200 with an <Error> body; then it is an error.
     bool error_in_ok_body = false;

@@ -79,6 +79,7 @@ Result<S3Settings> settings_from_config(const Config& config) {
     settings.multipart_threshold = mebibytes(config, "s3.multipart_threshold_mb");
     settings.part_size = mebibytes(config, "s3.part_size_mb");
     settings.part_parallelism = static_cast<int>(config.integer("s3.part_parallelism"));
+    settings.content_md5 = config.boolean("s3.content_md5");
 
     if (auto checked = check_settings(settings); !checked) {
         return checked.error();

@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 
 namespace ov2ha::s3 {
 namespace {
@@ -407,6 +408,45 @@ TEST_F(S3ClientTest, SignsEveryBodysSha256AndSendsMd5OnlyWhereDemanded) {
     EXPECT_TRUE(values(sent["PutObject"], "Content-MD5").empty());
     EXPECT_EQ(values(sent["DeleteObjects"], "Content-MD5"),
               std::vector<std::string>{base64(*md5(delete_objects_xml({"sums"})))});
+}
+
+// Object Lock buckets with a retention period refuse uploads without Content-MD5: with
+// content_md5 on, every PutObject and UploadPart carries its body's MD5.
+TEST_F(S3ClientTest, WithContentMd5EveryObjectAndPartCarriesIt) {
+    connect([](S3Settings& settings) {
+        settings.content_md5 = true;
+        settings.multipart_threshold = 8 * k_mib;
+        settings.part_size = 8 * k_mib;
+    });
+    create_bucket();
+    std::multimap<std::string, std::string> sent; // operation -> Content-MD5
+    m_client->set_attempt_hook([&](const std::string& operation, int, NameValues& headers) {
+        for (const auto& [name, value] : headers) {
+            if (name == "Content-MD5") {
+                sent.emplace(operation, value);
+            }
+        }
+    });
+    const std::string small = "chunk bytes";
+    put("small", small);
+    const std::string content = random_bytes(20 * k_mib, 3);
+    const std::string file = m_folder / "big.bin";
+    ASSERT_TRUE(write_file_atomically(file, content));
+    auto big = run<PutReport>([&](auto done) { m_client->put_file("big", file, done); });
+    ASSERT_TRUE(big) << big.error().text();
+    EXPECT_EQ(download("big"), content);
+
+    const auto md5_of = [](std::string_view bytes) { return base64(*md5(bytes)); };
+    EXPECT_EQ(sent.count("PutObject"), 1u);
+    EXPECT_EQ(sent.find("PutObject")->second, md5_of(small));
+    std::multiset<std::string> parts;
+    for (auto [at, end] = sent.equal_range("UploadPart"); at != end; ++at) {
+        parts.insert(at->second);
+    }
+    const std::string_view bytes(content);
+    EXPECT_EQ(parts, (std::multiset<std::string>{md5_of(bytes.substr(0, 8 * k_mib)),
+                                                 md5_of(bytes.substr(8 * k_mib, 8 * k_mib)),
+                                                 md5_of(bytes.substr(16 * k_mib))}));
 }
 
 TEST_F(S3ClientTest, ClosingMidUploadCancelsAndTheLoopCloses) {
