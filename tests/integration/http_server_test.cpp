@@ -3,6 +3,7 @@
 // connection cap, routing, late answers and graceful shutdown.
 #include "core/base/loop.hpp"
 #include "core/http/server.hpp"
+#include "tests/support/process.hpp"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -23,6 +24,7 @@ namespace ov2ha::http {
 namespace {
 
 using namespace std::chrono_literals;
+using test::eventually;
 using Clock = std::chrono::steady_clock;
 
 // Runs `function` on the loop thread after `delay`; the timer frees itself in its close callback.
@@ -361,17 +363,6 @@ ServerLimits small_limits() {
     limits.idle_timeout = 5000ms;
     limits.close_linger = 500ms;
     return limits;
-}
-
-template <class Predicate> bool eventually(Predicate predicate, std::chrono::milliseconds limit) {
-    const auto deadline = Clock::now() + limit;
-    while (Clock::now() < deadline) {
-        if (predicate()) {
-            return true;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    return predicate();
 }
 
 class HttpServer : public ::testing::Test {

@@ -15,26 +15,17 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <optional>
-#include <random>
 #include <set>
 
 namespace ov2ha::s3 {
 namespace {
 
 using namespace std::chrono_literals;
+using test::random_bytes;
 using test::S3Server;
 
 constexpr const char* k_bucket = "ov2ha-test";
 constexpr std::uint64_t k_mib = 1024 * 1024;
-
-std::string random_bytes(size_t size, std::uint64_t seed) {
-    std::mt19937_64 random(seed);
-    std::string bytes(size, '\0');
-    for (char& c : bytes) {
-        c = static_cast<char>(random() & 0xff);
-    }
-    return bytes;
-}
 
 std::string hex_sha256(const std::string& bytes) {
     return hex_lower(*sha256(bytes));

@@ -7,21 +7,11 @@
 
 #include <filesystem>
 #include <gtest/gtest.h>
-#include <random>
 
 namespace ov2ha::test {
 namespace {
 
 constexpr const char* k_bucket = "uploads";
-
-std::string random_bytes(size_t size, std::uint64_t seed) {
-    std::mt19937_64 random(seed);
-    std::string bytes(size, '\0');
-    for (char& c : bytes) {
-        c = static_cast<char>(random() & 0xff);
-    }
-    return bytes;
-}
 
 class UploadTest : public ::testing::Test {
   protected:

@@ -24,16 +24,4 @@ HttpReply http_call(int port, const std::string& method, const std::string& path
 // "Authorization: Basic <base64 of user:password>".
 std::string basic_authorization(const std::string& user, const std::string& password);
 
-// Polls `check` every 50 ms until it returns true or `limit` passes; returns its last answer.
-template <class Check> bool eventually(Check check, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!check()) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return true;
-}
-
 } // namespace ov2ha::test

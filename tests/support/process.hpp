@@ -2,9 +2,12 @@
 // independent judges (ffmpeg, ffprobe). Blocking; tests only.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <sys/types.h>
+#include <thread>
 #include <vector>
 
 namespace ov2ha::test {
@@ -78,7 +81,40 @@ class TempDir {
 
 bool in_ci();
 
+// Starts a test server into `server` (a std::unique_ptr<Server>) with
+// Server::start(why_not, missing), skipping the test with the printed reason when a program
+// it needs is missing outside CI, failing it in CI or when the server does not start.
+#define OV2HA_START_TEST_SERVER(server, Server)                                                    \
+    do {                                                                                           \
+        std::string why_not;                                                                       \
+        bool missing = false;                                                                      \
+        server = Server::start(why_not, missing);                                                  \
+        if (!server) {                                                                             \
+            if (missing && !::ov2ha::test::in_ci()) {                                              \
+                GTEST_SKIP() << why_not;                                                           \
+            }                                                                                      \
+            FAIL() << why_not;                                                                     \
+        }                                                                                          \
+    } while (0)
+
 // Reads a whole file; empty when missing.
 std::string slurp(const std::string& path);
+
+// `size` bytes that depend only on `seed`: incompressible test content, the same every run.
+std::string random_bytes(size_t size, std::uint64_t seed);
+
+// Polls `check` every `poll` until it returns true or `limit` passes, then asks once more.
+template <class Check>
+bool eventually(Check check, std::chrono::milliseconds limit,
+                std::chrono::milliseconds poll = std::chrono::milliseconds(50)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (check()) {
+            return true;
+        }
+        std::this_thread::sleep_for(poll);
+    }
+    return check();
+}
 
 } // namespace ov2ha::test

@@ -50,17 +50,6 @@ class RedisServer {
 // Starts redis-server into `server` (a std::unique_ptr<RedisServer>), skipping the test with
 // the printed reason when redis-server is missing outside CI, failing it in CI or when the
 // server does not start.
-#define OV2HA_START_REDIS_SERVER(server)                                                           \
-    do {                                                                                           \
-        std::string why_not;                                                                       \
-        bool missing = false;                                                                      \
-        server = ::ov2ha::test::RedisServer::start(why_not, missing);                              \
-        if (!server) {                                                                             \
-            if (missing && !::ov2ha::test::in_ci()) {                                              \
-                GTEST_SKIP() << why_not;                                                           \
-            }                                                                                      \
-            FAIL() << why_not;                                                                     \
-        }                                                                                          \
-    } while (0)
+#define OV2HA_START_REDIS_SERVER(server) OV2HA_START_TEST_SERVER(server, ::ov2ha::test::RedisServer)
 
 } // namespace ov2ha::test

@@ -60,17 +60,6 @@ int free_loopback_port();
 // Starts s3rver into `server` (a std::unique_ptr<S3Server>), skipping the test with the
 // printed reason when node or s3rver is missing outside CI, failing it in CI or when the
 // server does not start.
-#define OV2HA_START_S3_SERVER(server)                                                              \
-    do {                                                                                           \
-        std::string why_not;                                                                       \
-        bool missing = false;                                                                      \
-        server = ::ov2ha::test::S3Server::start(why_not, missing);                                 \
-        if (!server) {                                                                             \
-            if (missing && !::ov2ha::test::in_ci()) {                                              \
-                GTEST_SKIP() << why_not;                                                           \
-            }                                                                                      \
-            FAIL() << why_not;                                                                     \
-        }                                                                                          \
-    } while (0)
+#define OV2HA_START_S3_SERVER(server) OV2HA_START_TEST_SERVER(server, ::ov2ha::test::S3Server)
 
 } // namespace ov2ha::test
