@@ -6,37 +6,48 @@
 namespace ov2ha {
 
 std::string json_quote(std::string_view text) {
-    std::string quoted = "\"";
+    std::string quoted;
     quoted.reserve(text.size() + 2);
-    for (char c : text) {
-        switch (c) {
+    append_json_quoted(quoted, text);
+    return quoted;
+}
+
+void append_json_quoted(std::string& out, std::string_view text) {
+    out += '"';
+    // Runs of plain bytes are copied at once.
+    size_t plain = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte != '"' && byte != '\\') {
+            continue;
+        }
+        out.append(text.substr(plain, i - plain));
+        plain = i + 1;
+        switch (byte) {
         case '"':
-            quoted += "\\\"";
+            out += "\\\"";
             break;
         case '\\':
-            quoted += "\\\\";
+            out += "\\\\";
             break;
         case '\n':
-            quoted += "\\n";
+            out += "\\n";
             break;
         case '\r':
-            quoted += "\\r";
+            out += "\\r";
             break;
         case '\t':
-            quoted += "\\t";
+            out += "\\t";
             break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-                quoted += escaped;
-            } else {
-                quoted += c;
-            }
+        default: {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
+            out += escaped;
+        }
         }
     }
-    quoted += '"';
-    return quoted;
+    out.append(text.substr(plain));
+    out += '"';
 }
 
 } // namespace ov2ha

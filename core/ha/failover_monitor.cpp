@@ -14,24 +14,22 @@ constexpr size_t k_logged_ids = 10;
 
 ScanReport scan_sessions(const std::vector<StoredSession>& sessions, std::time_t now,
                          const FailoverSettings& settings) {
-    std::vector<Session> plain;
-    plain.reserve(sessions.size());
     ScanReport report;
     for (const StoredSession& stored : sessions) {
-        if (stored.session.active) {
+        const Session& session = stored.session;
+        if (session.active) {
             ++report.sessions_checked;
         }
-        plain.push_back(stored.session);
-    }
-    for (const Session* session :
-         missed_heartbeats(plain, now, settings.heartbeat_timeout_seconds())) {
+        if (!missed_heartbeat(session, now, settings.heartbeat_timeout_seconds())) {
+            continue;
+        }
         MissedHeartbeat missed;
-        missed.session_id = session->session_id;
-        missed.last_heartbeat = session->last_heartbeat;
-        if (const auto last = parse_session_time(session->last_heartbeat)) {
+        missed.session_id = session.session_id;
+        missed.last_heartbeat = session.last_heartbeat;
+        if (const auto last = parse_session_time(session.last_heartbeat)) {
             missed.seconds_since = static_cast<long long>(now - *last);
         }
-        missed.last_chunk = session->last_chunk;
+        missed.last_chunk = session.last_chunk;
         report.missed.push_back(std::move(missed));
     }
     return report;

@@ -35,7 +35,4 @@ class JsonBody {
     std::unique_ptr<State> m_state;
 };
 
-// `text` as a JSON string, quotes included.
-std::string json_string(std::string_view text);
-
 } // namespace ov2ha::ha

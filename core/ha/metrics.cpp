@@ -33,6 +33,19 @@ void sample(std::string& out, const char* name, uint64_t value) {
     out += '\n';
 }
 
+// One sample with one label: name{label="value"} number.
+void labelled(std::string& out, const char* name, const char* label, std::string_view value,
+              uint64_t number) {
+    out += name;
+    out += '{';
+    out += label;
+    out += "=\"";
+    out += value;
+    out += "\"} ";
+    out += std::to_string(number);
+    out += '\n';
+}
+
 void single(std::string& out, const char* name, const char* type, const char* help,
             uint64_t value) {
     header(out, name, type, help);
@@ -125,24 +138,20 @@ std::string Metrics::render(const MetricsFigures& figures) const {
 
     header(out, "ov2ha_heartbeats_total", "counter",
            "Recorder heartbeats received, by whether the session was known.");
-    out += "ov2ha_heartbeats_total{session=\"known\"} " + std::to_string(m_heartbeats) + "\n";
-    out += "ov2ha_heartbeats_total{session=\"unknown\"} " + std::to_string(m_unknown_heartbeats) +
-           "\n";
+    labelled(out, "ov2ha_heartbeats_total", "session", "known", m_heartbeats);
+    labelled(out, "ov2ha_heartbeats_total", "session", "unknown", m_unknown_heartbeats);
 
     if (figures.sessions_by_status) {
         header(out, "ov2ha_sessions", "gauge", "Sessions in Redis, by status.");
         for (SessionStatus status : k_all_statuses) {
             const auto found = figures.sessions_by_status->find(status);
-            out += "ov2ha_sessions{status=\"" + std::string(status_word(status)) + "\"} " +
-                   std::to_string(found == figures.sessions_by_status->end() ? 0 : found->second) +
-                   "\n";
+            labelled(out, "ov2ha_sessions", "status", status_word(status),
+                     found == figures.sessions_by_status->end() ? 0 : found->second);
         }
         header(out, "ov2ha_sessions_by_activity", "gauge",
                "Sessions in Redis, active (STARTING, RECORDING) or not.");
-        out += "ov2ha_sessions_by_activity{active=\"true\"} " +
-               std::to_string(figures.active_sessions) + "\n";
-        out += "ov2ha_sessions_by_activity{active=\"false\"} " +
-               std::to_string(figures.inactive_sessions) + "\n";
+        labelled(out, "ov2ha_sessions_by_activity", "active", "true", figures.active_sessions);
+        labelled(out, "ov2ha_sessions_by_activity", "active", "false", figures.inactive_sessions);
     }
     single(out, "ov2ha_failover_missed_heartbeat_sessions", "gauge",
            "Active sessions whose recorder missed its heartbeats at the last failover scan.",
@@ -152,10 +161,8 @@ std::string Metrics::render(const MetricsFigures& figures) const {
            figures.webhook_events);
     header(out, "ov2ha_webhook_relays_total", "counter",
            "Webhook events relayed, by outcome after every retry.");
-    out += "ov2ha_webhook_relays_total{outcome=\"ok\"} " +
-           std::to_string(figures.webhook_relays_ok) + "\n";
-    out += "ov2ha_webhook_relays_total{outcome=\"failed\"} " +
-           std::to_string(figures.webhook_relays_failed) + "\n";
+    labelled(out, "ov2ha_webhook_relays_total", "outcome", "ok", figures.webhook_relays_ok);
+    labelled(out, "ov2ha_webhook_relays_total", "outcome", "failed", figures.webhook_relays_failed);
     single(out, "ov2ha_webhook_relay_attempts_total", "counter",
            "HTTP requests sent to the relay endpoint, retries included.",
            figures.webhook_relay_attempts);

@@ -2,6 +2,7 @@
 // route's answers held against the route table; see openapi.hpp.
 #include "core/ha/openapi.hpp"
 
+#include "core/base/json_text.hpp"
 #include "core/ha/controller_api.hpp"
 #include "core/ha/json_body.hpp"
 
@@ -134,7 +135,7 @@ std::string array(const std::vector<std::string>& values) {
 }
 
 std::string one_word_list(std::string_view word) {
-    return array({json_string(word)});
+    return array({json_quote(word)});
 }
 
 std::string component(std::string_view kind, std::string_view name) {

@@ -512,19 +512,12 @@ std::string final_recording_name(const Session& session) {
     return name + "." + format;
 }
 
-std::vector<const Session*> missed_heartbeats(const std::vector<Session>& sessions, std::time_t now,
-                                              long long timeout_seconds) {
-    std::vector<const Session*> missed;
-    for (const Session& session : sessions) {
-        if (!session.active) {
-            continue;
-        }
-        const auto last = parse_session_time(session.last_heartbeat);
-        if (!last || now - *last > timeout_seconds) {
-            missed.push_back(&session);
-        }
+bool missed_heartbeat(const Session& session, std::time_t now, long long timeout_seconds) {
+    if (!session.active) {
+        return false;
     }
-    return missed;
+    const auto last = parse_session_time(session.last_heartbeat);
+    return !last || now - *last > timeout_seconds;
 }
 
 bool expired(const Session& session, std::time_t now, long long max_inactive_seconds) {

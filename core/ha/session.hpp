@@ -99,10 +99,9 @@ std::string format_timestamp(long long epoch_ms);
 // recordingJson, then the session id) with its format's extension ("<name>.mp4").
 std::string final_recording_name(const Session& session);
 
-// Sessions that missed their heartbeats: active ones whose lastHeartbeat is more than
-// `timeout_seconds` before `now`, in the given order.
-std::vector<const Session*> missed_heartbeats(const std::vector<Session>& sessions, std::time_t now,
-                                              long long timeout_seconds);
+// Whether `session` missed its heartbeats: active, and its lastHeartbeat more than
+// `timeout_seconds` before `now` (or unreadable).
+bool missed_heartbeat(const Session& session, std::time_t now, long long timeout_seconds);
 
 // Whether the cleanup removes `session`: inactive, and its lastHeartbeat (refreshed by every
 // change, deactivation included) more than `max_inactive_seconds` before `now`.

@@ -189,10 +189,7 @@ void Connection::on_read(uv_stream_t* stream, ssize_t count, const uv_buf_t* buf
             self->process();
         }
     } else if (count < 0) {
-        log::debug("http connection lost",
-                   {{"remote", self->m_remote_address},
-                    {"error", uv_error_text("read from the client", static_cast<int>(count))}});
-        self->close();
+        self->lose("read from the client", static_cast<int>(count));
     }
 }
 
@@ -205,9 +202,7 @@ void Connection::on_write(uv_write_t* request, int status) {
         return;
     }
     if (status < 0) {
-        log::debug("http connection lost", {{"remote", self->m_remote_address},
-                                            {"error", uv_error_text("write a response", status)}});
-        self->close();
+        self->lose("write a response", status);
         return;
     }
     if (self->m_phase == Phase::waiting) {
@@ -523,10 +518,7 @@ void Connection::write(std::string data) {
         if (written > 0) {
             data.erase(0, static_cast<size_t>(written));
         } else if (written != UV_EAGAIN) {
-            log::debug("http connection lost",
-                       {{"remote", m_remote_address},
-                        {"error", uv_error_text("write a response", written)}});
-            close();
+            lose("write a response", written);
             return;
         }
     }
@@ -538,9 +530,7 @@ void Connection::write(std::string data) {
         uv_buf_init(request->data.data(), static_cast<unsigned>(request->data.size()));
     if (const int rc = uv_write(&request->request, stream(), &buffer, 1, on_write); rc != 0) {
         delete request;
-        log::debug("http connection lost", {{"remote", m_remote_address},
-                                            {"error", uv_error_text("write a response", rc)}});
-        close();
+        lose("write a response", rc);
         return;
     }
     ++m_pending_writes;
@@ -557,6 +547,12 @@ void Connection::report(int status, std::string_view route) {
     m_owner->request_finished(record);
 }
 
+void Connection::lose(const char* operation, int code) {
+    log::debug("http connection lost",
+               {{"remote", m_remote_address}, {"error", uv_error_text(operation, code)}});
+    close();
+}
+
 void Connection::start_lingering() {
     enter(Phase::lingering);
     if (m_phase != Phase::lingering) {
@@ -567,9 +563,7 @@ void Connection::start_lingering() {
     request->data = this;
     if (const int rc = uv_shutdown(request, stream(), on_shutdown); rc != 0) {
         delete request;
-        log::debug("http connection lost", {{"remote", m_remote_address},
-                                            {"error", uv_error_text("end the response", rc)}});
-        close();
+        lose("end the response", rc);
         return;
     }
     update_reading();
@@ -603,9 +597,7 @@ void Connection::enter(Phase phase) {
     }
     const auto delay = static_cast<uint64_t>(std::max<int64_t>(timeout.count(), 0));
     if (const int rc = uv_timer_start(&m_timer, on_timer, delay, 0); rc != 0) {
-        log::debug("http connection lost",
-                   {{"remote", m_remote_address}, {"error", uv_error_text("start a timer", rc)}});
-        close();
+        lose("start a timer", rc);
     }
 }
 
@@ -624,9 +616,7 @@ void Connection::update_reading() {
         return;
     }
     if (const int rc = uv_read_start(stream(), on_alloc, on_read); rc != 0) {
-        log::debug("http connection lost", {{"remote", m_remote_address},
-                                            {"error", uv_error_text("read from the client", rc)}});
-        close();
+        lose("read from the client", rc);
         return;
     }
     m_reading = true;

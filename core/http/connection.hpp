@@ -108,6 +108,8 @@ class Connection {
     void write(std::string data);
     void report(int status, std::string_view route);
     void start_lingering();
+    // A transport error: logged (debug) as "operation: error", then the connection closes.
+    void lose(const char* operation, int code);
     void enter(Phase phase);
     void update_reading();
     uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&m_tcp); }

@@ -95,8 +95,17 @@ Result<bool> integer_flag(Result<RedisReply> reply, const char* command) {
     return reply->integer != 0;
 }
 
-std::string text_of(RedisReply& reply) {
-    return reply.type == RedisReply::Type::string ? std::move(reply.text) : std::string();
+// The record in the replies for a session key and its heartbeat key (their texts are moved
+// out); nullopt when the session key is missing.
+std::optional<SessionRecord> record_of(RedisReply& session, RedisReply& heartbeat) {
+    if (session.type != RedisReply::Type::string) {
+        return std::nullopt;
+    }
+    SessionRecord record;
+    record.json = std::move(session.text);
+    split_heartbeat(heartbeat.type == RedisReply::Type::string ? std::move(heartbeat.text) : "",
+                    record);
+    return record;
 }
 
 } // namespace
@@ -168,14 +177,7 @@ void RedisStore::get(const std::string& id,
                              done(failure("Redis answered MGET unexpectedly"));
                              return;
                          }
-                         if (reply->elements[0].type != RedisReply::Type::string) {
-                             done(std::optional<SessionRecord>{});
-                             return;
-                         }
-                         SessionRecord record;
-                         record.json = std::move(reply->elements[0].text);
-                         split_heartbeat(text_of(reply->elements[1]), record);
-                         done(std::optional<SessionRecord>(std::move(record)));
+                         done(record_of(reply->elements[0], reply->elements[1]));
                      });
 }
 
@@ -272,10 +274,10 @@ void RedisStore::scan_page(std::shared_ptr<Listing> listing) {
             std::vector<std::string> keys{"MGET"};
             for (RedisReply& key : reply->elements[1].elements) {
                 if (listing->seen.insert(key.text).second) {
-                    keys.push_back(
-                        heartbeat_key(std::string_view(key.text).substr(k_session_prefix.size())));
+                    std::string heartbeat =
+                        heartbeat_key(std::string_view(key.text).substr(k_session_prefix.size()));
                     keys.push_back(std::move(key.text));
-                    std::swap(keys[keys.size() - 1], keys[keys.size() - 2]);
+                    keys.push_back(std::move(heartbeat));
                 }
             }
             const auto next = [this, listing] {
@@ -298,13 +300,9 @@ void RedisStore::scan_page(std::shared_ptr<Listing> listing) {
                 sessions.reserve(values->elements.size() / 2);
                 for (size_t i = 0; i + 1 < values->elements.size(); i += 2) {
                     // A session that expired or was removed since SCAN reads as nil.
-                    if (values->elements[i].type != RedisReply::Type::string) {
-                        continue;
+                    if (auto record = record_of(values->elements[i], values->elements[i + 1])) {
+                        sessions.push_back(std::move(*record));
                     }
-                    SessionRecord record;
-                    record.json = std::move(values->elements[i].text);
-                    split_heartbeat(text_of(values->elements[i + 1]), record);
-                    sessions.push_back(std::move(record));
                 }
                 listing->page(std::move(sessions));
                 next();

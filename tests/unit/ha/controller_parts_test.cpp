@@ -1,7 +1,6 @@
 // The controller's pure parts: webhook events and intake checks, relay decisions and backoff,
 // the failover scan, the Prometheus text, the store merge, and the OpenAPI document against the
 // route table.
-#include "core/base/json_text.hpp"
 #include "core/ha/controller_api.hpp"
 #include "core/ha/failover_monitor.hpp"
 #include "core/ha/json_body.hpp"
@@ -228,7 +227,7 @@ TEST(SessionRecord, ChangesBecomeJsonTokens) {
     EXPECT_EQ(updates[1].json, "\"FAILED\"");
     EXPECT_EQ(updates[2].name, "active");
     EXPECT_EQ(updates[2].json, "false");
-    EXPECT_EQ(updates[3].json, json_quote("C:\\rec \"x\""));
+    EXPECT_EQ(updates[3].json, R"("C:\\rec \"x\"")");
     SessionChange webhook_stop;
     webhook_stop.last_heartbeat = "2025-05-05 12:00:00";
     webhook_stop.active = false;
