@@ -75,14 +75,11 @@ class UploadRun {
     }
 
     // Starts the run; the loop then runs until it has ended and exit_code() is final.
-    Status start(s3::S3Settings settings, int parallelism) {
+    Status start(s3::S3Settings settings, chunks::ShipperSettings shipping) {
         auto client = s3::S3Client::create(m_loop, std::move(settings));
         if (!client) {
             return client.error();
         }
-        chunks::ShipperSettings shipping;
-        shipping.parallelism = parallelism;
-        shipping.give_up_after = 1; // the client already retried what is worth retrying
         chunks::ShipperEvents events;
         events.confirmed = [this](const chunks::ShipItem&, const chunks::ShipReport& report) {
             ++m_confirmed;
@@ -243,10 +240,10 @@ int run_upload(const UploadFlags& flags, const Config& config) {
     if (!loop.ready()) {
         return cli::k_exit_failure;
     }
+    chunks::ShipperSettings shipping = chunks::shipper_settings_from_config(config, "");
+    shipping.give_up_after = 1; // the client already retried what is worth retrying
     UploadRun run(loop.get(), std::move(*items), destination->bucket, flags.create_bucket);
-    if (auto started = run.start(std::move(*settings),
-                                 static_cast<int>(config.integer("storage.upload_parallelism")));
-        !started) {
+    if (auto started = run.start(std::move(*settings), std::move(shipping)); !started) {
         return loop.fail(started.message());
     }
     loop.run();

@@ -15,9 +15,12 @@ std::string errno_text(const std::string& action, const std::string& path) {
     return "cannot " + action + " " + path + ": " + std::strerror(errno);
 }
 
+} // namespace
+
 Status fsync_folder_of(const std::string& path) {
     const std::string folder = std::filesystem::path(path).parent_path().string();
-    const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY);
+    const int fd =
+        ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         return failure(errno_text("open folder", folder));
     }
@@ -28,8 +31,6 @@ Status fsync_folder_of(const std::string& path) {
     }
     return success();
 }
-
-} // namespace
 
 std::string temporary_path_for(const std::string& path) {
     const std::filesystem::path target(path);

@@ -15,8 +15,7 @@ std::string chunk_file_name(std::uint64_t number) {
 
 std::optional<std::uint64_t> parse_chunk_number(std::string_view file_name) {
     constexpr std::string_view extension = ".mp4";
-    if (file_name.size() <= extension.size() ||
-        file_name.substr(file_name.size() - extension.size()) != extension) {
+    if (file_name.size() <= extension.size() || !file_name.ends_with(extension)) {
         return std::nullopt;
     }
     const std::string_view digits = file_name.substr(0, file_name.size() - extension.size());
@@ -58,8 +57,7 @@ bool is_shippable_name(std::string_view file_name) {
         return false;
     }
     for (std::string_view suffix : {".tmp", ".part", ".partial", ".swp"}) {
-        if (file_name.size() >= suffix.size() &&
-            file_name.substr(file_name.size() - suffix.size()) == suffix) {
+        if (file_name.ends_with(suffix)) {
             return false;
         }
     }

@@ -136,7 +136,7 @@ void ChunkShipper::pump() {
 }
 
 void ChunkShipper::launch(ShipItem item) {
-    m_uploading.emplace(item.name, item);
+    m_uploading.insert(item.name);
     auto stamp = std::make_shared<Result<std::optional<FileStamp>>>(std::optional<FileStamp>());
     std::string path = item.path;
     run_on_worker(

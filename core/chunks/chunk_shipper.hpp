@@ -143,7 +143,7 @@ class ChunkShipper {
     std::shared_ptr<UploadJournal> m_journal; // shared with the worker writing it
     JournalIndex m_index;
     std::map<std::string, ShipItem, ByShippingOrder> m_queue;
-    std::map<std::string, ShipItem> m_uploading; // measuring or sending
+    std::set<std::string> m_uploading; // names measuring or sending
     std::vector<Uploaded> m_to_commit;
     std::size_t m_committing = 0;          // uploads in the journal write under way
     std::set<std::string> m_names;         // queued, uploading or committing

@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <filesystem>
 #include <rapidjson/document.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -62,21 +61,6 @@ Result<std::string> read_all(int fd, const std::string& path) {
         bytes.append(buffer, static_cast<size_t>(n));
         offset += n;
     }
-}
-
-Status sync_folder_of(const std::string& path) {
-    const std::string folder = std::filesystem::path(path).parent_path().string();
-    const int fd =
-        ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        return failure("cannot open folder " + folder + ": " + std::strerror(errno));
-    }
-    const int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) {
-        return failure("cannot fsync folder " + folder + ": " + std::strerror(errno));
-    }
-    return success();
 }
 
 } // namespace
@@ -144,7 +128,7 @@ Result<UploadJournal::Opened> UploadJournal::open(const std::string& path) {
             return failure(errno_text("cut the torn last line off", path));
         }
     }
-    if (auto synced = sync_folder_of(path); !synced) {
+    if (auto synced = fsync_folder_of(path); !synced) {
         return synced.error();
     }
     journal->m_size = opened.contents.whole_bytes;

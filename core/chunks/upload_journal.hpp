@@ -78,8 +78,6 @@ class UploadJournal {
     // is cut back to what it held before, so no torn line stays behind.
     Status append(const std::vector<JournalEntry>& entries);
 
-    const std::string& path() const { return m_path; }
-
   private:
     UploadJournal(std::string path, int fd, std::uint64_t size)
         : m_path(std::move(path)), m_fd(fd), m_size(size) {}

@@ -13,10 +13,6 @@ namespace {
 constexpr std::uint16_t k_http_port = 80;
 constexpr std::uint16_t k_https_port = 443;
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 bool is_lower_alnum(char c) {
     return (c >= 'a' && c <= 'z') || is_ascii_digit(c);
 }
@@ -172,8 +168,8 @@ bool is_aws_endpoint(std::string_view endpoint_url) {
         return true;
     }
     const auto endpoint = parse_endpoint(endpoint_url, "");
-    return endpoint && (ends_with(endpoint->host, ".amazonaws.com") ||
-                        ends_with(endpoint->host, ".amazonaws.com.cn"));
+    return endpoint && (endpoint->host.ends_with(".amazonaws.com") ||
+                        endpoint->host.ends_with(".amazonaws.com.cn"));
 }
 
 bool default_path_style(std::string_view endpoint_url, std::string_view bucket) {

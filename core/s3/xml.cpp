@@ -1,7 +1,7 @@
 // S3's XML through pugixml; see xml.hpp.
 #include "core/s3/xml.hpp"
 
-#include "core/s3/ascii.hpp"
+#include "core/http/url.hpp"
 
 #include <charconv>
 #include <pugixml.hpp>
@@ -51,34 +51,13 @@ Result<std::uint64_t> parse_size(std::string_view text, std::string_view key) {
     return value;
 }
 
-int hex_value(char c) {
-    if (is_ascii_digit(c)) {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 // Undoes S3's encoding-type=url: %XX escapes, and '+' for a space as in form encoding.
 Result<std::string> url_decode(std::string_view text) {
-    std::string decoded;
-    decoded.reserve(text.size());
-    for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '+') {
-            decoded += ' ';
-        } else if (text[i] != '%') {
-            decoded += text[i];
-        } else if (i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-                   hex_value(text[i + 2]) >= 0) {
-            decoded += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-            i += 2;
-        } else {
-            return failure("S3 listed a key with a bad %-escape: \"" + std::string(text) + "\"");
-        }
+    auto decoded = http::percent_decode(text, true);
+    if (!decoded) {
+        return failure("S3 listed a key with a bad %-escape: \"" + std::string(text) + "\"");
     }
-    return decoded;
+    return std::move(*decoded);
 }
 
 std::string to_text(const pugi::xml_document& document) {
