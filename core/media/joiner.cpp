@@ -984,6 +984,12 @@ Result<JoinReport> join_chunks(const JoinOptions& options) {
     return (*writer)->finish(options.output_path);
 }
 
+std::size_t count_chunks(const JoinReport& report, const std::string& status) {
+    return static_cast<std::size_t>(
+        std::count_if(report.chunks.begin(), report.chunks.end(),
+                      [&status](const ChunkOutcome& chunk) { return chunk.status == status; }));
+}
+
 std::string join_report_json(const JoinReport& report) {
     const auto rounded = [](double seconds) { return std::round(seconds * 1000) / 1000; };
     rapidjson::StringBuffer buffer;
@@ -1001,9 +1007,7 @@ std::string join_report_json(const JoinReport& report) {
     writer.StartObject();
     for (const char* status : {"ok", "truncated", "skipped"}) {
         writer.Key(status);
-        writer.Uint64(static_cast<std::uint64_t>(
-            std::count_if(report.chunks.begin(), report.chunks.end(),
-                          [status](const ChunkOutcome& chunk) { return chunk.status == status; })));
+        writer.Uint64(count_chunks(report, status));
     }
     writer.EndObject();
     writer.Key("chunks");
