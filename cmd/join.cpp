@@ -10,7 +10,6 @@
 #include "core/media/thumbnail.hpp"
 #include "core/openvidu/info_json.hpp"
 
-#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -105,12 +104,6 @@ void draw_progress(std::size_t done, std::size_t total) {
               << "] " << done << "/" << total << " chunks" << std::flush;
 }
 
-std::size_t count_status(const media::JoinReport& report, const std::string& status) {
-    return static_cast<std::size_t>(std::count_if(
-        report.chunks.begin(), report.chunks.end(),
-        [&status](const media::ChunkOutcome& chunk) { return chunk.status == status; }));
-}
-
 // Writes the optional report, .info and thumbnail; prints where each went.
 int write_extras(const JoinFlags& flags, const std::string& output,
                  const media::JoinReport& report) {
@@ -174,9 +167,9 @@ int run_join(const JoinFlags& flags) {
         return cli::k_exit_failure;
     }
     std::cout << "joined " << report->chunks.size() << " chunk(s) into " << options.output_path
-              << ": " << count_status(*report, "ok") << " ok, "
-              << count_status(*report, "truncated") << " truncated, "
-              << count_status(*report, "skipped") << " skipped\n";
+              << ": " << media::count_chunks(*report, "ok") << " ok, "
+              << media::count_chunks(*report, "truncated") << " truncated, "
+              << media::count_chunks(*report, "skipped") << " skipped\n";
     char duration[64];
     std::snprintf(duration, sizeof duration, "%.3f", report->duration_seconds);
     std::cout << "duration " << duration << " s, " << report->output_bytes << " bytes"

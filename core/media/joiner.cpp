@@ -83,6 +83,33 @@ Result<IoContext> make_io(int buffer_bytes, bool write, void* opaque,
     return io;
 }
 
+// An AVIOContext seek over `size` bytes at `position` (moved on success):
+// the new position, the size for AVSEEK_SIZE, or AVERROR(EINVAL).
+std::int64_t seek_within(std::int64_t& position, std::int64_t size, std::int64_t offset,
+                         int whence) {
+    if (whence & AVSEEK_SIZE) {
+        return size;
+    }
+    std::int64_t base = 0;
+    switch (whence & ~AVSEEK_FORCE) {
+    case SEEK_SET:
+        break;
+    case SEEK_CUR:
+        base = position;
+        break;
+    case SEEK_END:
+        base = size;
+        break;
+    default:
+        return AVERROR(EINVAL);
+    }
+    if (base + offset < 0) {
+        return AVERROR(EINVAL);
+    }
+    position = base + offset;
+    return position;
+}
+
 // A chunk file mapped into memory (every page up front) and handed to
 // libavformat as an AVIOContext. Owns the mapping and the context; the
 // callbacks never throw. The chunk must not shrink while it is open (closed
@@ -153,27 +180,7 @@ class MappedInput {
 
     static int64_t seek(void* opaque, int64_t offset, int whence) {
         auto* input = static_cast<MappedInput*>(opaque);
-        if (whence & AVSEEK_SIZE) {
-            return input->m_size;
-        }
-        std::int64_t base = 0;
-        switch (whence & ~AVSEEK_FORCE) {
-        case SEEK_SET:
-            break;
-        case SEEK_CUR:
-            base = input->m_position;
-            break;
-        case SEEK_END:
-            base = input->m_size;
-            break;
-        default:
-            return AVERROR(EINVAL);
-        }
-        if (base + offset < 0) {
-            return AVERROR(EINVAL);
-        }
-        input->m_position = base + offset;
-        return input->m_position;
+        return seek_within(input->m_position, input->m_size, offset, whence);
     }
 
     uint8_t* m_data = nullptr;
@@ -336,27 +343,7 @@ class OutputIo {
 
     static int64_t seek(void* opaque, int64_t offset, int whence) {
         auto* output = static_cast<OutputIo*>(opaque);
-        if (whence & AVSEEK_SIZE) {
-            return output->m_size;
-        }
-        std::int64_t base = 0;
-        switch (whence & ~AVSEEK_FORCE) {
-        case SEEK_SET:
-            break;
-        case SEEK_CUR:
-            base = output->m_position;
-            break;
-        case SEEK_END:
-            base = output->m_size;
-            break;
-        default:
-            return AVERROR(EINVAL);
-        }
-        if (base + offset < 0) {
-            return AVERROR(EINVAL);
-        }
-        output->m_position = base + offset;
-        return output->m_position;
+        return seek_within(output->m_position, output->m_size, offset, whence);
     }
 
     int m_fd = -1;
@@ -997,6 +984,12 @@ Result<JoinReport> join_chunks(const JoinOptions& options) {
     return (*writer)->finish(options.output_path);
 }
 
+std::size_t count_chunks(const JoinReport& report, const std::string& status) {
+    return static_cast<std::size_t>(
+        std::count_if(report.chunks.begin(), report.chunks.end(),
+                      [&status](const ChunkOutcome& chunk) { return chunk.status == status; }));
+}
+
 std::string join_report_json(const JoinReport& report) {
     const auto rounded = [](double seconds) { return std::round(seconds * 1000) / 1000; };
     rapidjson::StringBuffer buffer;
@@ -1014,9 +1007,7 @@ std::string join_report_json(const JoinReport& report) {
     writer.StartObject();
     for (const char* status : {"ok", "truncated", "skipped"}) {
         writer.Key(status);
-        writer.Uint64(static_cast<std::uint64_t>(
-            std::count_if(report.chunks.begin(), report.chunks.end(),
-                          [status](const ChunkOutcome& chunk) { return chunk.status == status; })));
+        writer.Uint64(count_chunks(report, status));
     }
     writer.EndObject();
     writer.Key("chunks");

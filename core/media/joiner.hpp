@@ -87,6 +87,9 @@ class JoinWriter {
 // or on a write error; truncated and skipped chunks are not failures.
 Result<JoinReport> join_chunks(const JoinOptions& options);
 
+// How many of the report's chunks have `status` ("ok", "truncated" or "skipped"). Pure.
+std::size_t count_chunks(const JoinReport& report, const std::string& status);
+
 // The report as a JSON object: duration_seconds, output_bytes, has_video,
 // has_audio, counts {ok, truncated, skipped} and chunks [{chunk, status,
 // seconds_kept, packets_kept, packets_dropped, detail}]. Pure.

@@ -5,6 +5,7 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <numeric>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -52,16 +53,6 @@ std::string hex_tag(std::uint32_t tag) {
     return buffer;
 }
 
-// The greatest common divisor, for the display aspect ratio.
-std::int64_t gcd(std::int64_t a, std::int64_t b) {
-    while (b != 0) {
-        const std::int64_t rest = a % b;
-        a = b;
-        b = rest;
-    }
-    return a < 0 ? -a : a;
-}
-
 void write_video_fields(Writer& writer, const media::StreamInfo& stream) {
     number(writer, "width", stream.width);
     number(writer, "height", stream.height);
@@ -70,7 +61,7 @@ void write_video_fields(Writer& writer, const media::StreamInfo& stream) {
         text(writer, "sample_aspect_ratio", ratio_text(sar, ':'));
         const std::int64_t num = static_cast<std::int64_t>(stream.width) * sar.num;
         const std::int64_t den = static_cast<std::int64_t>(stream.height) * sar.den;
-        const std::int64_t divisor = num && den ? gcd(num, den) : 1;
+        const std::int64_t divisor = num && den ? std::gcd(num, den) : 1;
         text(writer, "display_aspect_ratio",
              std::to_string(num / divisor) + ":" + std::to_string(den / divisor));
     }

@@ -55,21 +55,22 @@ FinalOutcome finalize_recording(const RecorderPaths& paths,
     FinalOutcome outcome = produce_media(paths, joined, recording);
     recording.failed = outcome.failed;
 
+    // A .recording that cannot be rewritten fails the recording, whatever else went wrong.
+    const auto failed = [&outcome](const std::string& why) {
+        outcome.failed = true;
+        outcome.problem += (outcome.problem.empty() ? "" : "; ") + why;
+        return outcome;
+    };
     auto started = read_file(paths.recording_json);
     if (!started) {
-        outcome.failed = true;
-        outcome.problem += (outcome.problem.empty() ? "" : "; ") + started.message();
-        return outcome;
+        return failed(started.message());
     }
     auto finished = openvidu::finished_recording_json(*started, recording);
     if (!finished) {
-        outcome.failed = true;
-        outcome.problem += (outcome.problem.empty() ? "" : "; ") + finished.message();
-        return outcome;
+        return failed(finished.message());
     }
     if (auto written = write_file_atomically(paths.recording_json, *finished); !written) {
-        outcome.failed = true;
-        outcome.problem += (outcome.problem.empty() ? "" : "; ") + written.message();
+        return failed(written.message());
     }
     return outcome;
 }

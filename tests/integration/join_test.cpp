@@ -171,6 +171,18 @@ class Join : public ::testing::Test {
         OV2HA_REQUIRE_PROGRAM("ffmpeg");
         OV2HA_REQUIRE_PROGRAM("ffprobe");
     }
+
+    // Makes three chunks from `recipe`, joins them into out.mp4 with the
+    // command and checks that the join is sound and its timeline continuous.
+    void expect_seamless_join_of(const ChunkRecipe& recipe) {
+        const auto chunks = make_test_chunks(m_dir / "chunks", recipe);
+        ASSERT_EQ(chunks.size(), 3U);
+        const auto result = join({m_dir / "chunks", "-o", m_dir / "out.mp4"});
+        ASSERT_EQ(result.exit_code, 0) << result.err;
+        expect_sound_join(m_dir / "out.mp4", total_duration(chunks), recipe.audio);
+        expect_continuous_timeline(m_dir / "out.mp4", recipe.audio);
+    }
+
     TempDir m_dir;
 };
 
@@ -191,23 +203,13 @@ TEST_F(Join, FragmentedChunksOnOneClockJoinSeamlessly) {
 TEST_F(Join, FragmentedChunksThatRestartTheirClockJoinSeamlessly) {
     ChunkRecipe recipe;
     recipe.layout = ChunkLayout::fragmented_restarting;
-    const auto chunks = make_test_chunks(m_dir / "chunks", recipe);
-    ASSERT_EQ(chunks.size(), 3U);
-    const auto result = join({m_dir / "chunks", "-o", m_dir / "out.mp4"});
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-    expect_sound_join(m_dir / "out.mp4", total_duration(chunks));
-    expect_continuous_timeline(m_dir / "out.mp4");
+    expect_seamless_join_of(recipe);
 }
 
 TEST_F(Join, SegmentChunksWithResetTimestampsJoinSeamlessly) {
     ChunkRecipe recipe;
     recipe.layout = ChunkLayout::plain_reset;
-    const auto chunks = make_test_chunks(m_dir / "chunks", recipe);
-    ASSERT_EQ(chunks.size(), 3U);
-    const auto result = join({m_dir / "chunks", "-o", m_dir / "out.mp4"});
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-    expect_sound_join(m_dir / "out.mp4", total_duration(chunks));
-    expect_continuous_timeline(m_dir / "out.mp4");
+    expect_seamless_join_of(recipe);
 }
 
 TEST_F(Join, RecorderRestartStartsTheClockAgainWithoutAGlitch) {
@@ -315,12 +317,7 @@ TEST_F(Join, ChunkWithAnotherPictureSizeIsSkipped) {
 TEST_F(Join, VideoOnlyChunksJoin) {
     ChunkRecipe recipe;
     recipe.audio = false;
-    const auto chunks = make_test_chunks(m_dir / "chunks", recipe);
-    ASSERT_EQ(chunks.size(), 3U);
-    const auto result = join({m_dir / "chunks", "-o", m_dir / "out.mp4"});
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-    expect_sound_join(m_dir / "out.mp4", total_duration(chunks), false);
-    expect_continuous_timeline(m_dir / "out.mp4", false);
+    expect_seamless_join_of(recipe);
 }
 
 TEST_F(Join, AudioOnlyChunksUseAudioAsTheClock) {

@@ -70,6 +70,12 @@ TEST_F(LiveJoinTest, ChunksAlreadyInTheFolderAreJoinedFirst) {
     const std::string output = m_dir / "out.mp4";
     recorder::LiveJoin live(&m_loop, m_dir / "chunks", output);
     live.start();
+    uv_run(&m_loop, UV_RUN_DEFAULT);
+    // Joined before finish(): a join of the whole folder at the end would give
+    // the same video, so the live join's file must be there already.
+    const auto live_files = hidden_files(m_dir.path());
+    ASSERT_EQ(live_files.size(), 1u);
+    EXPECT_EQ(fs::path(live_files[0]).extension(), ".live") << live_files[0];
     auto joined = finish_on(&m_loop, live);
     ASSERT_TRUE(joined) << joined.message();
     EXPECT_NEAR(probe_duration(output), total_duration(made), 0.1);
