@@ -9,13 +9,10 @@
 #include <unistd.h>
 
 namespace ov2ha {
-namespace {
 
 std::string errno_text(const std::string& action, const std::string& path) {
     return "cannot " + action + " " + path + ": " + std::strerror(errno);
 }
-
-} // namespace
 
 Status fsync_folder_of(const std::string& path) {
     const std::string folder = std::filesystem::path(path).parent_path().string();

@@ -19,6 +19,9 @@ Status write_file_atomically(const std::string& path, std::string_view bytes);
 // Renames an already written `temporary` over `path` and fsyncs the folder.
 Status replace_file(const std::string& temporary, const std::string& path);
 
+// "cannot <action> <path>: <errno's words>", for a system call that just failed.
+std::string errno_text(const std::string& action, const std::string& path);
+
 // Fsyncs the folder holding `path`, so a file created, renamed or cut there stays.
 Status fsync_folder_of(const std::string& path);
 

@@ -1,6 +1,7 @@
 // libcurl multi on libuv; see curl_multi.hpp.
 #include "core/http/curl_multi.hpp"
 
+#include "core/base/files.hpp"
 #include "core/base/log.hpp"
 #include "core/base/loop.hpp"
 
@@ -55,10 +56,6 @@ class UniqueFd {
   private:
     int m_fd = -1;
 };
-
-std::string errno_text(const std::string& action, const std::string& path) {
-    return "cannot " + action + " " + path + ": " + std::strerror(errno);
-}
 
 bool ascii_iequals(std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {

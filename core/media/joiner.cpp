@@ -62,10 +62,6 @@ Error cancelled_error() {
     return failure("join cancelled; no output was written");
 }
 
-std::string errno_words(const std::string& action, const std::string& path) {
-    return "cannot " + action + " " + path + ": " + std::strerror(errno);
-}
-
 Result<IoContext> make_io(int buffer_bytes, bool write, void* opaque,
                           int (*read)(void*, uint8_t*, int),
                           int (*write_packet)(void*, uint8_t*, int),
@@ -119,11 +115,11 @@ class MappedInput {
     static Result<std::unique_ptr<MappedInput>> open(const std::string& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            return failure(errno_words("open", path));
+            return failure(errno_text("open", path));
         }
         struct stat info;
         if (::fstat(fd, &info) != 0) {
-            const std::string words = errno_words("inspect", path);
+            const std::string words = errno_text("inspect", path);
             ::close(fd);
             return failure(words);
         }
@@ -133,7 +129,7 @@ class MappedInput {
             void* data = ::mmap(nullptr, static_cast<size_t>(input->m_size), PROT_READ,
                                 MAP_PRIVATE | MAP_POPULATE, fd, 0);
             if (data == MAP_FAILED) {
-                const std::string words = errno_words("map", path);
+                const std::string words = errno_text("map", path);
                 ::close(fd);
                 return failure(words);
             }
@@ -200,7 +196,7 @@ class OutputIo {
     static Result<std::unique_ptr<OutputIo>> create(const std::string& path) {
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0) {
-            return failure(errno_words("create", path));
+            return failure(errno_text("create", path));
         }
         std::unique_ptr<OutputIo> output(new OutputIo(fd));
         auto io = make_io(k_write_buffer_bytes, true, output.get(), nullptr,
@@ -255,7 +251,7 @@ class OutputIo {
         const int rc = ::close(m_fd);
         m_fd = -1;
         if (rc != 0) {
-            return failure(errno_words("close", path));
+            return failure(errno_text("close", path));
         }
         return success();
     }

@@ -311,10 +311,6 @@ Result<FrontMoov> front_moov(std::vector<std::uint8_t> moov,
     return front;
 }
 
-std::string errno_words(const std::string& action, const std::string& path) {
-    return "cannot " + action + " " + path + ": " + std::strerror(errno);
-}
-
 // Owns a file descriptor.
 class Descriptor {
   public:
@@ -364,7 +360,7 @@ Status read_at(int fd, std::uint8_t* bytes, std::uint64_t size, std::uint64_t of
             continue;
         }
         if (n < 0) {
-            return failure(errno_words("read", path));
+            return failure(errno_text("read", path));
         }
         if (n == 0) {
             return failure("cannot read " + path + ": it ends at " + std::to_string(offset + done) +
@@ -385,7 +381,7 @@ Status write_at(int fd, const std::uint8_t* bytes, std::uint64_t size, std::uint
             continue;
         }
         if (n < 0) {
-            return failure(errno_words("write", path));
+            return failure(errno_text("write", path));
         }
         done += static_cast<std::uint64_t>(n);
     }
@@ -469,7 +465,7 @@ Result<Insertion> move_by_inserting(int fd, const Layout& layout, std::uint64_t 
         if (errno == EOPNOTSUPP || errno == EINVAL) {
             return Insertion{false, std::strerror(errno)};
         }
-        return failure(errno_words("insert room at the start of", path));
+        return failure(errno_text("insert room at the start of", path));
     }
     std::vector<std::uint8_t> head(room, 0);
     std::memcpy(head.data(), layout.ftyp.data(), ftyp_bytes);
@@ -486,10 +482,10 @@ Result<Insertion> move_by_inserting(int fd, const Layout& layout, std::uint64_t 
         return written.error();
     }
     if (::ftruncate(fd, static_cast<off_t>(room + layout.moov_offset)) != 0) {
-        return failure(errno_words("cut the old moov off", path));
+        return failure(errno_text("cut the old moov off", path));
     }
     if (::fsync(fd) != 0) {
-        return failure(errno_words("flush to disk", path));
+        return failure(errno_text("flush to disk", path));
     }
     return Insertion{true, {}};
 }
@@ -505,7 +501,7 @@ Status move_by_copying(int fd, const Layout& layout, const std::string& path) {
     const std::string copy_path = temporary_path_for(path);
     Descriptor copy(::open(copy_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (copy.get() < 0) {
-        return failure(errno_words("create", copy_path));
+        return failure(errno_text("create", copy_path));
     }
     RemoveUnlessKept removal(copy_path);
     if (auto written = write_at(copy.get(), layout.ftyp.data(), ftyp_bytes, 0, copy_path);
@@ -527,7 +523,7 @@ Status move_by_copying(int fd, const Layout& layout, const std::string& path) {
             continue;
         }
         if (n < 0) {
-            return failure(errno_words("copy the media of " + path + " into", copy_path));
+            return failure(errno_text("copy the media of " + path + " into", copy_path));
         }
         if (n == 0) {
             return failure("cannot copy the media of " + path + ": it ends at " +
@@ -535,13 +531,13 @@ Status move_by_copying(int fd, const Layout& layout, const std::string& path) {
         }
     }
     if (::fsync(copy.get()) != 0) {
-        return failure(errno_words("flush to disk", copy_path));
+        return failure(errno_text("flush to disk", copy_path));
     }
     if (!copy.close()) {
-        return failure(errno_words("close", copy_path));
+        return failure(errno_text("close", copy_path));
     }
     if (::rename(copy_path.c_str(), path.c_str()) != 0) {
-        return failure(errno_words("rename " + copy_path + " to", path));
+        return failure(errno_text("rename " + copy_path + " to", path));
     }
     removal.keep();
     return success();
@@ -617,11 +613,11 @@ Result<std::vector<std::uint8_t>> widen_chunk_offsets(std::span<const std::uint8
 Status move_moov_to_front(const std::string& path) {
     Descriptor file(::open(path.c_str(), O_RDWR | O_CLOEXEC));
     if (file.get() < 0) {
-        return failure(errno_words("open", path));
+        return failure(errno_text("open", path));
     }
     struct stat info;
     if (::fstat(file.get(), &info) != 0) {
-        return failure(errno_words("inspect", path));
+        return failure(errno_text("inspect", path));
     }
     auto layout = read_layout(file.get(), static_cast<std::uint64_t>(info.st_size), path);
     if (!layout) {
@@ -635,7 +631,7 @@ Status move_moov_to_front(const std::string& path) {
     }
     if (inserted->done) {
         if (!file.close()) {
-            return failure(errno_words("close", path));
+            return failure(errno_text("close", path));
         }
         log::debug("moov moved to the front by inserting room", {{"path", path}});
         return success();
